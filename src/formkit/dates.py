@@ -1,0 +1,89 @@
+"""ROC (民國) dates: reading what users type, and printing dates the ROC way.
+
+Records hold ISO ``YYYY-MM-DD``. Users type ``115/11/21``, ``115.11.21``,
+``民國115年11月21日``, ``中華民國115年11月21日`` or ``1151121``; :func:`parse_date`
+reads all of them, full-width digits included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+ROC_OFFSET = 1911
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ROC_SEP = re.compile(r"^(?:中華)?(?:民國)?\s*(\d{1,3})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?$")
+_ROC_COMPACT = re.compile(r"^(\d{2,3})(\d{2})(\d{2})$")
+
+
+def _clean(text: str) -> str:
+    # NFKC turns full-width digits and slashes into ASCII.
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def parse_date(text: str) -> date | None:
+    """Read an ISO or ROC date; None when the text is not a date in any accepted form.
+
+    >>> parse_date("115/11/21")
+    datetime.date(2026, 11, 21)
+    >>> parse_date("民國113年5月1日")
+    datetime.date(2024, 5, 1)
+    """
+    s = _clean(text)
+    m = _ISO.match(s)
+    try:
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        m = _ROC_SEP.match(s) or _ROC_COMPACT.match(s.replace(" ", ""))
+        if m:
+            year = int(m[1])
+            if year < 1:
+                return None
+            return date(year + ROC_OFFSET, int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return None
+
+
+def is_iso(text: str) -> bool:
+    return bool(_ISO.match(text)) and parse_date(text) is not None
+
+
+def to_iso(text: str) -> str | None:
+    d = parse_date(text)
+    return d.isoformat() if d else None
+
+
+def roc_year(d: date) -> int:
+    if d.year <= ROC_OFFSET:
+        raise ValueError(f"{d.isoformat()} is before the ROC era")
+    return d.year - ROC_OFFSET
+
+
+def roc_long(d: date | str) -> str:
+    """``中華民國115年11月21日``."""
+    d = _as_date(d)
+    return f"中華民國{roc_year(d)}年{d.month}月{d.day}日"
+
+
+def roc_short(d: date | str) -> str:
+    """``115年11月21日``."""
+    d = _as_date(d)
+    return f"{roc_year(d)}年{d.month}月{d.day}日"
+
+
+def roc_blank(d: date | str) -> str:
+    """``115 年 11 月 21 日``, the way a date sits in a form's blanks."""
+    d = _as_date(d)
+    return f"{roc_year(d)} 年 {d.month} 月 {d.day} 日"
+
+
+def _as_date(d: date | str) -> date:
+    if isinstance(d, date):
+        return d
+    parsed = parse_date(d)
+    if parsed is None:
+        raise ValueError(f"not a date: {d!r}")
+    return parsed

@@ -1,0 +1,1 @@
+"""Rules of scheme ciyue (filled in by its module)."""

@@ -1,0 +1,1 @@
+"""Rules of scheme cnsmark (filled in by its module)."""

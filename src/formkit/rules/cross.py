@@ -1,0 +1,1 @@
+"""Rules of scheme cross (filled in by its module)."""

@@ -1,0 +1,1 @@
+"""Rules of scheme mit (filled in by its module)."""

@@ -1,0 +1,1 @@
+"""Rules of scheme oshpm (filled in by its module)."""

@@ -1,0 +1,187 @@
+"""Period arithmetic for every rule (catalogue §0.3.5, T1–T10).
+
+行政程序法 §48 and 民法 §§120–122: the first day is not counted, months end
+per 民法 §121, and the last day of a time limit for a party's act rolls past
+Saturdays, Sundays and national holidays (with make-up workdays, 補班) taken
+from the ``holidays`` package's Taiwan calendar. Validity ends, ban ends and
+look-back windows never roll over.
+
+Every rule that counts days calls this module; nothing else does date sums.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+UNITS = ("day", "month", "year")
+
+_UNIT_WORDS = {
+    "day": "day", "days": "day", "d": "day", "日": "day", "天": "day",
+    "month": "month", "months": "month", "m": "month", "個月": "month", "月": "month",
+    "year": "year", "years": "year", "y": "year", "年": "year",
+}  # fmt: skip
+_CN_NUM = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10, "十二": 12, "十五": 15, "二十": 20, "三十": 30}  # fmt: skip
+
+
+@cache
+def _calendar(year: int):  # type: ignore[no-untyped-def]
+    import holidays
+
+    return holidays.TW(years=range(year - 1, year + 2))
+
+
+def is_rest_day(d: date, extra_holidays: frozenset[date] = frozenset(),
+                extra_workdays: frozenset[date] = frozenset()) -> bool:
+    """A Saturday, Sunday or national holiday, unless it is a make-up workday."""
+    if d in extra_workdays:
+        return False
+    if d in extra_holidays:
+        return True
+    return not _calendar(d.year).is_working_day(d)
+
+
+def rest_day_name(d: date) -> str:
+    name = _calendar(d.year).get(d)
+    if name:
+        return str(name)
+    return "Saturday" if d.weekday() == 5 else "Sunday" if d.weekday() == 6 else ""
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(year: int, month: int, n: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + n
+    return idx // 12, idx % 12 + 1
+
+
+def add_months(d: date, n: int) -> date:
+    """The same day n months later (or earlier), clamped to the month's end."""
+    y, m = _shift(d.year, d.month, n)
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def period_end(first_day: date, n: int, unit: str) -> date:
+    """The last day of a period of n units whose first counted day is ``first_day``.
+
+    民法 §121: a period in months or years that does not start at the beginning
+    of a month ends the day before the corresponding day of the last month, or
+    on the last day of that month when it has no corresponding day.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    if n < 0:
+        raise ValueError("a period cannot be negative")
+    if unit == "day":
+        return first_day + timedelta(days=n - 1)
+    months = n * 12 if unit == "year" else n
+    if first_day.day == 1:
+        y, m = _shift(first_day.year, first_day.month, months - 1)
+        return month_end(y, m)
+    y, m = _shift(first_day.year, first_day.month, months)
+    if first_day.day > calendar.monthrange(y, m)[1]:
+        return month_end(y, m)
+    return date(y, m, first_day.day) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed last day, with the reason it moved, if it did."""
+
+    event: date
+    n: int
+    unit: str
+    nominal: date
+    last_day: date
+    skipped: tuple[tuple[date, str], ...] = field(default=())
+
+    @property
+    def rolled(self) -> bool:
+        return self.last_day != self.nominal
+
+    def explain(self) -> str:
+        text = (
+            f"event {self.event.isoformat()}; counting starts the next day "
+            f"({(self.event + timedelta(days=1)).isoformat()}); "
+            f"{self.n} {self.unit}(s) end on {self.nominal.isoformat()}"
+        )
+        if self.rolled:
+            days = ", ".join(f"{d.isoformat()} ({why})" for d, why in self.skipped)
+            text += f"; rest days {days}: the last day moves to {self.last_day.isoformat()}"
+        return text
+
+
+def deadline(
+    event: date,
+    n: int,
+    unit: str = "day",
+    *,
+    rollover: bool = True,
+    include_start: bool = False,
+    extra_holidays: frozenset[date] = frozenset(),
+    extra_workdays: frozenset[date] = frozenset(),
+) -> Deadline:
+    """T1–T3 and T10: the last day of a time limit of n units after ``event``.
+
+    The event day itself is not counted unless ``include_start`` (AMB-04's
+    other reading). With ``rollover`` the last day moves past rest days.
+
+    >>> deadline(date(2024, 2, 29), 1, "month").last_day
+    datetime.date(2024, 4, 1)
+    """
+    first = event if include_start else event + timedelta(days=1)
+    nominal = period_end(first, n, unit)
+    last, skipped = nominal, []
+    if rollover:
+        while is_rest_day(last, extra_holidays, extra_workdays):
+            skipped.append((last, rest_day_name(last) or "holiday"))
+            last += timedelta(days=1)
+    return Deadline(event, n, unit, nominal, last, tuple(skipped))
+
+
+def last_day(event: date, n: int, unit: str = "day", *, rollover: bool = True) -> date:
+    return deadline(event, n, unit, rollover=rollover).last_day
+
+
+def validity_end(valid_from: date, n: int, unit: str = "year") -> date:
+    """T4: the start day counts; never rolls over. 2023-11-01 + 3 years → 2026-10-31."""
+    return period_end(valid_from, n, unit)
+
+
+def within_lookback(doc_date: date, reference: date, n: int, unit: str = "month") -> bool:
+    """T6: a document dated ``doc_date`` is within n units of ``reference``."""
+    return period_end(doc_date + timedelta(days=1), n, unit) >= reference
+
+
+def renewal_window(valid_to: date, n_months: int) -> tuple[date, date]:
+    """T5: the last n whole months of validity, ``[start, valid_to]``."""
+    return add_months(valid_to + timedelta(days=1), -n_months), valid_to
+
+
+def notice_in_time(notice: date, event: date, n_days: int) -> bool:
+    """T7: 「N 日前通知」 holds when ``notice <= event - n_days``."""
+    return notice <= event - timedelta(days=n_days)
+
+
+_PERIOD = re.compile(r"^\s*(\d+|[一二兩三四五六七八九十]+)\s*([A-Za-z個月日天年]+)\s*(?:內)?\s*$")
+
+
+def parse_period(text: str) -> tuple[int, str]:
+    """``"1 month"``, ``"6 months"``, ``"30 days"``, ``"三個月"``, ``"15日"`` → (n, unit)."""
+    s = unicodedata.normalize("NFKC", text).strip().lower()
+    m = _PERIOD.match(s)
+    if not m:
+        raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+    num, word = m.groups()
+    n = int(num) if num.isdigit() else _CN_NUM.get(num)
+    unit = _UNIT_WORDS.get(word)
+    if n is None or unit is None:
+        raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+    return n, unit
