@@ -88,6 +88,33 @@ class Context:
         return self._finding("info", path, message, **kw)
 
 
+@dataclass(frozen=True)
+class CaseDoc:
+    """One document of a case: its form id, its *filled* record, where it came from."""
+
+    form: str
+    data: dict[str, Any]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """The documents of one case, for cross-document rules."""
+
+    docs: tuple[CaseDoc, ...]
+
+    def all(self, form: str) -> list[CaseDoc]:
+        return [d for d in self.docs if d.form == form]
+
+    def first(self, form: str) -> CaseDoc | None:
+        found = self.all(form)
+        return found[0] if found else None
+
+    @property
+    def forms(self) -> list[str]:
+        return sorted({d.form for d in self.docs})
+
+
 _RULES: dict[str, RuleSpec] = {}
 _DERIVERS: dict[str, list[DeriverSpec]] = {}
 _loaded = False

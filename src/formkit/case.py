@@ -1,0 +1,120 @@
+"""Cross-document checks over the documents of one case (``formkit check``).
+
+A case is a folder, or a JSON file, of ``{"form": ID, "data": RECORD}``
+documents (a JSON file may hold one document, a list of them, or
+``{"documents": [...]}``). PDFs written by formkit inside a folder are read
+through their embedded data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import rules as registry
+from .errors import InputError
+from .findings import Finding, has_errors
+from .records import read_json
+from .validate import fill
+
+
+@dataclass
+class CaseReport:
+    forms: list[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.findings)
+
+    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+        return {
+            "form": None,
+            "forms": self.forms,
+            "valid": self.valid,
+            "findings": [f.as_dict(lang) for f in self.findings],
+        }
+
+
+def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, Any], str]]:
+    if isinstance(data, dict) and "documents" in data:
+        data = data["documents"]
+    items = data if isinstance(data, list) else [data]
+    out = []
+    for i, item in enumerate(items):
+        where = f"{source}[{i}]" if isinstance(data, list) else source
+        if not isinstance(item, dict) or "form" not in item or "data" not in item:
+            raise InputError(f"{where}: a case document must be an object with 'form' and 'data'")
+        if not isinstance(item["data"], dict):
+            raise InputError(f"{where}: 'data' must be a JSON object")
+        out.append((str(item["form"]), item["data"], where))
+    return out
+
+
+def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], str]]:
+    """The (form id, record, source) of every document of a case folder or file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or folder")
+    if p.is_file():
+        return _documents_from_json(read_json(p), str(p))
+    docs = []
+    for child in sorted(p.iterdir()):
+        if child.suffix.lower() == ".json":
+            docs.extend(_documents_from_json(read_json(child), str(child)))
+        elif child.suffix.lower() == ".pdf":
+            from .parse.embedded import read_embedded
+
+            payload = read_embedded(child)
+            if payload is None:
+                raise InputError(f"{child}: this PDF carries no formkit data; parse it first")
+            docs.append((payload["form"], payload["data"], str(child)))
+    if not docs:
+        raise InputError(f"{p}: no case documents (*.json, *.pdf) in this folder")
+    return docs
+
+
+def check_case(
+    documents: str | os.PathLike[str] | list[dict[str, Any]],
+    *,
+    as_of: date | None = None,
+    options: dict[str, Any] | None = None,
+) -> CaseReport:
+    """Run the cross-document rules over a case.
+
+    ``documents`` is a folder or JSON file path, or a list of
+    ``{"form": ID, "data": RECORD}``. Each document is filled first (derived
+    values computed); a document whose schema check fails is reported with its
+    schema findings, since rules cannot trust it.
+    """
+    if isinstance(documents, list):
+        raw = _documents_from_json(documents, "<documents>")
+    else:
+        raw = load_case(documents)
+    ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}))
+    docs, findings = [], []
+    for form_id, record, source in raw:
+        report = fill(form_id, record, as_of=ctx.as_of, options=options)
+        schema_errors = [f for f in report.findings if f.rule == "schema" and f.is_error]
+        findings.extend(f.with_(form=form_id) for f in schema_errors)
+        docs.append(registry.CaseDoc(form_id, report.record, source))
+    case = registry.Case(tuple(docs))
+    present = set(case.forms)
+    for spec in registry.case_rules():
+        if not present.intersection(spec.forms):
+            continue
+        try:
+            produced = list(spec.func(case, ctx))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            if any(f.is_error for f in findings):
+                continue
+            raise
+        for f in produced:
+            findings.append(
+                f.with_(rule=f.rule or spec.id, citation=f.citation or spec.citation)
+            )
+    findings.sort(key=lambda f: ({"error": 0, "warning": 1, "info": 2}[f.severity], f.rule))
+    return CaseReport(forms=case.forms, findings=findings)
