@@ -37,19 +37,29 @@ def get(record: Any, key: str, default: Any = None) -> Any:
 
 
 def set_(record: dict[str, Any], key: str, value: Any) -> None:
-    """Set a dotted key, creating objects on the way."""
+    """Set a dotted key, creating objects (or lists, before a numeric part) on the way."""
     parts = key.split(".")
     node: Any = record
-    for part in parts[:-1]:
+    for part, following in zip(parts[:-1], parts[1:], strict=True):
+        fresh: Any = [] if following.isdigit() else {}
         if isinstance(node, list):
-            node = node[int(part)]
+            idx = int(part)
+            while len(node) <= idx:
+                node.append(None)
+            if not isinstance(node[idx], dict | list):
+                node[idx] = fresh
+            node = node[idx]
             continue
         nxt = node.get(part)
         if not isinstance(nxt, dict | list):
-            nxt = {}
+            nxt = fresh
             node[part] = nxt
         node = nxt
+    last = parts[-1]
     if isinstance(node, list):
-        node[int(parts[-1])] = value
+        idx = int(last)
+        while len(node) <= idx:
+            node.append(None)
+        node[idx] = value
     else:
-        node[parts[-1]] = value
+        node[last] = value

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what formkit needs on a Debian machine (run as root) and makes .venv.
+#   scripts/setup.sh          runtime: fonts, HarfBuzz subsetting, poppler, Python packages
+#   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java, tesseract
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+          poppler-utils python3-venv)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libreoffice-writer-nogui pdftk-java tesseract-ocr tesseract-ocr-chi-tra)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$python" -m venv .venv
+fi
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+stamp=".venv/.formkit-installed$extras"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing formkit$extras into .venv" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+  touch "$stamp"
+fi

@@ -1,0 +1,310 @@
+"""The ``formkit`` command. click stays thin: parse arguments, call the library, report.
+
+Exit codes: 0 success (for validate/check: no error findings); 1 findings with
+errors; 2 usage error, unreadable or malformed input, unknown form.
+Results go to stdout; progress and diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .errors import FormkitError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+LANGS = click.Choice(["zh-TW", "en"])
+FORMATS = click.Choice(["text", "json"])
+
+EPILOG = (
+    "Exit codes: 0 success (validate/check: no error findings); 1 findings with "
+    "errors; 2 usage error, unreadable or malformed input, unknown form."
+)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"formkit: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    from .dates import parse_date
+
+    d = parse_date(value)
+    if d is None:
+        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD or 115/11/21)")
+    return d
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_findings(findings: list[Any], lang: str) -> None:
+    marks = {"error": "E", "warning": "W", "info": "I"}
+    for f in findings:
+        where = f" [{f.form}]" if f.form else ""
+        click.echo(f"{marks[f.severity]} {f.rule}{where} {f.path or '/'}: {f.text(lang)}")
+        if f.citation:
+            click.echo(f"    ({f.citation})")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FormkitError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(EXIT_OK)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formkit")
+@click.option("-v", "--verbose", count=True, help="More diagnostics on stderr.")
+def main(verbose: int) -> None:
+    """formkit: fill, validate, render and parse the forms of Taiwan's product
+    certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="formkit: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+@main.command("forms", epilog=EPILOG)
+@click.option("--scheme", help="Only this scheme (mit, cnsmark, cnsmark-legacy, ciyue, oshpm).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def forms_cmd(scheme: str | None, fmt: str) -> None:
+    """List the forms of the catalogue."""
+    from .catalog import catalog
+
+    forms = catalog(scheme)
+    if fmt == "json":
+        _emit_json([f.as_dict() for f in forms])
+        return
+    for f in forms:
+        click.echo(f"{f.id:45} {f.full_title}")
+
+
+@main.command("schema", epilog=EPILOG)
+@click.argument("form")
+def schema_cmd(form: str) -> None:
+    """Print a form's JSON Schema."""
+    from .catalog import get_form
+
+    _emit_json(get_form(form).schema)
+
+
+@main.command("sample", epilog=EPILOG)
+@click.argument("form")
+def sample_cmd(form: str) -> None:
+    """Print a complete, valid sample record of a form."""
+    from .catalog import get_form
+
+    _emit_json(get_form(form).sample)
+
+
+def _load(data: str) -> dict[str, Any]:
+    from .records import read_record
+
+    return read_record(data)
+
+
+@main.command("validate", epilog=EPILOG)
+@click.argument("form")
+@click.argument("data")
+@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -> None:
+    """Check DATA (a JSON file, or - for stdin) against FORM's schema and rules."""
+    from .catalog import get_form
+    from .validate import validate
+
+    report = validate(get_form(form), _load(data), as_of=_as_of(as_of))
+    if fmt == "json":
+        _emit_json(report.as_dict(lang))
+    else:
+        _print_findings(report.findings, lang)
+        verdict = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
+        click.echo(f"{report.form}: {verdict}")
+    sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
+
+
+@main.command("fill", epilog=EPILOG)
+@click.argument("form")
+@click.argument("data")
+@click.option("-o", "--output", required=True, help="OUT.json, OUT.docx or OUT.pdf.")
+@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
+@click.option("--draft", is_flag=True, help="Render even with errors, marked 草稿.")
+@click.option("--templates", type=click.Path(file_okay=False), help="Folder of template overrides.")
+def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, draft: bool,
+             templates: str | None) -> None:
+    """Compute derived fields of DATA and write the completed record or document."""
+    from .records import write_atomic
+    from .validate import fill
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".json", ".docx", ".pdf"):
+        _fail(f"{output}: the output must end in .json, .docx or .pdf")
+    from .catalog import get_form
+
+    report = fill(get_form(form), _load(data), as_of=_as_of(as_of))
+    notes = [f for f in report.findings if f.severity != "error" or not draft]
+    if report.findings:
+        click.echo("\n".join(f"{f.rule} {f.path or '/'}: {f.text(lang)}" for f in notes), err=True)
+    if not report.valid and not draft:
+        click.echo(f"formkit: {report.form}: {len(report.errors)} error(s); nothing written "
+                   "(use --draft to render anyway)", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if suffix == ".json":
+        payload = json.dumps(report.record, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(output, payload.encode("utf-8"))
+    elif suffix == ".pdf":
+        from .render.pdf import render_pdf
+
+        write_atomic(output, render_pdf(report.form, report.record, draft=draft, templates=templates))
+    else:
+        from .render.docx import render_docx
+
+        write_atomic(output, render_docx(report.form, report.record, draft=draft, templates=templates))
+    click.echo(output)
+
+
+@main.command("blank", epilog=EPILOG)
+@click.argument("form")
+@click.option("-o", "--output", required=True, help="OUT.pdf or OUT.docx.")
+@click.option("--fillable", is_flag=True, help="A PDF with form fields (AcroForm).")
+def blank_cmd(form: str, output: str, fillable: bool) -> None:
+    """Write a blank form to fill by hand, in an office suite or in a PDF reader."""
+    from .records import write_atomic
+
+    suffix = Path(output).suffix.lower()
+    if suffix == ".pdf":
+        if fillable:
+            _fail("--fillable is not available yet; the blank PDF is printable", EXIT_USAGE)
+        from .render.pdf import render_pdf
+
+        write_atomic(output, render_pdf(form, None))
+    elif suffix == ".docx":
+        from .render.docx import render_docx
+
+        write_atomic(output, render_docx(form, None))
+    else:
+        _fail(f"{output}: the output must end in .pdf or .docx")
+    click.echo(output)
+
+
+@main.command("parse", epilog=EPILOG)
+@click.argument("submitted", type=click.Path(dir_okay=False))
+@click.option("--form", help="The form id, when it should not be identified from the title.")
+@click.option("-o", "--output", help="Write the recovered record to this JSON file.")
+@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None, lang: str,
+              fmt: str) -> None:
+    """Read a submitted PDF back into a record, and validate it."""
+    from .parse import parse_pdf
+    from .records import write_atomic
+
+    result = parse_pdf(submitted, form=form, as_of=_as_of(as_of))
+    if output:
+        write_atomic(output, (json.dumps(result.data, ensure_ascii=False, indent=2) + "\n").encode())
+    if fmt == "json":
+        _emit_json(result.as_dict(lang))
+    else:
+        click.echo(f"{result.form} (source: {result.source})")
+        if result.confidence is not None:
+            unsure = {k: v for k, v in result.confidence.items() if v < 1.0}
+            click.echo(f"fields read: {len(result.confidence)}; to review: {len(unsure)}; "
+                       f"empty: {len(result.empty)}")
+            for key, value in sorted(unsure.items()):
+                click.echo(f"  review {key} (confidence {value:.2f})")
+        _print_findings(result.findings, lang)
+        if output is None:
+            click.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
+    sys.exit(EXIT_OK if result.valid else EXIT_FINDINGS)
+
+
+@main.command("check", epilog=EPILOG)
+@click.argument("case", type=click.Path())
+@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def check_cmd(case: str, as_of: str | None, lang: str, fmt: str) -> None:
+    """Run the cross-document rules over CASE (a folder or a JSON file of documents)."""
+    from .case import check_case
+
+    report = check_case(case, as_of=_as_of(as_of))
+    if fmt == "json":
+        _emit_json(report.as_dict(lang))
+    else:
+        _print_findings(report.findings, lang)
+        verdict = "consistent" if report.valid else "inconsistent"
+        click.echo(f"case of {len(report.forms)} form(s) {', '.join(report.forms)}: {verdict}")
+    sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
+
+
+@main.command("due", epilog=EPILOG)
+@click.argument("event_date")
+@click.argument("period")
+@click.option("--kind", type=click.Choice(["limit", "validity", "lookback"]), default="limit",
+              show_default=True,
+              help="limit: a time limit (T1–T3, rolls past rest days); validity: a validity "
+                   "period, start day counted (T4); lookback: the earliest date still within (T6).")
+@click.option("--no-rollover", is_flag=True, help="Do not move the last day past rest days.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def due_cmd(event_date: str, period: str, kind: str, no_rollover: bool, fmt: str) -> None:
+    """The last day of PERIOD ("1 month", "30 days", "三個月") counted from EVENT_DATE."""
+    from datetime import timedelta
+
+    from .dates import parse_date, roc_long
+    from .rules import periods
+
+    event = parse_date(event_date)
+    if event is None:
+        _fail(f"{event_date!r} is not a date (use YYYY-MM-DD or 115/11/21)")
+    try:
+        n, unit = periods.parse_period(period)
+    except ValueError as exc:
+        _fail(str(exc))
+    result: dict[str, Any] = {"event": event.isoformat(), "period": {"n": n, "unit": unit},
+                              "kind": kind}
+    if kind == "validity":
+        end = periods.validity_end(event, n, unit)
+        result.update(last_day=end.isoformat(), nominal=end.isoformat(), rolled=False,
+                      explanation=f"valid from {event.isoformat()} (counted) for {n} {unit}(s): "
+                                  f"to {end.isoformat()}")
+    elif kind == "lookback":
+        # The earliest document date d with T1(d, n) >= event.
+        d = event
+        while periods.within_lookback(d - timedelta(days=1), event, n, unit):
+            d -= timedelta(days=1)
+        result.update(last_day=d.isoformat(), nominal=d.isoformat(), rolled=False,
+                      explanation=f"a document dated {d.isoformat()} or later is within "
+                                  f"{n} {unit}(s) of {event.isoformat()}")
+    else:
+        dl = periods.deadline(event, n, unit, rollover=not no_rollover)
+        result.update(last_day=dl.last_day.isoformat(), nominal=dl.nominal.isoformat(),
+                      rolled=dl.rolled, explanation=dl.explain(),
+                      skipped=[{"date": d.isoformat(), "reason": why} for d, why in dl.skipped])
+    result["last_day_roc"] = roc_long(date.fromisoformat(result["last_day"]))
+    if fmt == "json":
+        _emit_json(result)
+    else:
+        click.echo(f"{result['last_day']} ({result['last_day_roc']})")
+        click.echo(result["explanation"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

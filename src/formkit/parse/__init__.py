@@ -1,0 +1,160 @@
+"""Reading submitted PDFs back into records.
+
+Sources, tried in order: ``embedded`` (formkit's own formkit.json, checked
+against the printed text), ``fields`` (AcroForm values), ``text`` (the text
+layer, anchored on the layout's labels) and ``ocr`` (scans).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..catalog import Form, catalog
+from ..errors import NotAFormPDFError
+from ..findings import Finding, has_errors
+from ..i18n import N_
+from ..pointers import dotted_to_pointer, get
+from ..validate import resolve, validate
+from .embedded import digest_ok, embedded_payload
+from .pdfio import open_pdf
+from .text import extract_units, read_text, squash
+
+
+@dataclass
+class ParseResult:
+    form: str
+    source: str
+    data: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    confidence: dict[str, float] | None = None
+    empty: list[str] = field(default_factory=list)
+    draft: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.findings)
+
+    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "form": self.form,
+            "source": self.source,
+            "data": self.data,
+            "findings": [f.as_dict(lang) for f in self.findings],
+        }
+        if self.confidence is not None:
+            out["confidence"] = {dotted_to_pointer(k): v for k, v in sorted(self.confidence.items())}
+            out["empty"] = [dotted_to_pointer(k) for k in self.empty]
+        if self.draft:
+            out["draft"] = True
+        return out
+
+
+def identify(text: str) -> Form | None:
+    """The form whose printed title appears in the text (the longest such title)."""
+    page = squash(text)
+    best: Form | None = None
+    for form in catalog():
+        title = squash(form.title)
+        if title and title in page and (best is None or len(title) > len(squash(best.title))):
+            best = form
+    return best
+
+
+def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            out.extend(_leaves(v, f"{key}.{k}" if key else k))
+        return out
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        out = []
+        for i, v in enumerate(value):
+            out.extend(_leaves(v, f"{key}.{i}"))
+        return out
+    return [(key, value)]
+
+
+def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> list[Finding]:
+    """Every field whose printed value differs from the embedded one."""
+    from ..render.model import format_value
+
+    out = []
+    for key, value in _leaves(printed):
+        expected = get(embedded, key)
+        if expected == value:
+            continue
+        if isinstance(expected, float | int) and isinstance(value, float | int) and expected == value:
+            continue
+        shown_expected = format_value(form, key, expected)[0] if expected is not None else ""
+        shown_actual = format_value(form, key, value)[0]
+        if squash(shown_expected) == squash(shown_actual):
+            continue
+        out.append(
+            Finding(
+                rule="embedded",
+                severity="error",
+                path=dotted_to_pointer(key),
+                message=N_(
+                    "{field}: the printed value {actual} differs from the embedded data {expected}; "
+                    "the page text or the data was changed after formkit wrote the PDF"
+                ),
+                citation="DESIGN §2.4",
+                params={"field": dotted_to_pointer(key), "actual": shown_actual or "（空白）",
+                        "expected": shown_expected or "（空白）"},
+                expected=expected,
+                actual=value,
+            )
+        )
+    return out
+
+
+def parse_pdf(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    form: str | Form | None = None,
+    as_of: date | None = None,
+) -> ParseResult:
+    """Read a submitted PDF back into a record, and validate it.
+
+    Raises :class:`NotAFormPDFError` for a file that is not a PDF, is
+    encrypted, or is not a form formkit knows.
+    """
+    reader = open_pdf(source)
+    name = reader.formkit_source
+    data_bytes: bytes = reader.formkit_bytes
+    payload = embedded_payload(reader, name)
+    wanted = resolve(form) if form is not None else None
+    units, text = extract_units(data_bytes)
+
+    if payload is not None and payload["data"]:
+        found = resolve(payload["form"])
+        if wanted is not None and wanted.id != found.id:
+            raise NotAFormPDFError(f"{name}: this PDF is a {found.id}, not a {wanted.id}")
+        findings: list[Finding] = []
+        if not digest_ok(payload):
+            findings.append(
+                Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
+                        citation="DESIGN §2.4")
+            )
+        printed = read_text(found, units)
+        findings.extend(_compare(found, payload["data"], printed.data))
+        report = validate(found, payload["data"], as_of=as_of)
+        return ParseResult(found.id, "embedded", payload["data"], findings + report.findings,
+                           draft=bool(payload.get("draft")))
+
+    target = wanted or (resolve(payload["form"]) if payload is not None else None) or identify(text)
+    if target is None:
+        if not squash(text):
+            raise NotAFormPDFError(
+                f"{name}: the PDF has no text layer and no form data (a scan needs OCR)"
+            )
+        raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on its pages)")
+    if squash(target.title) not in squash(text):
+        raise NotAFormPDFError(f"{name}: the title of {target.id} is not on its pages")
+    result = read_text(target, units)
+    report = validate(target, result.data, as_of=as_of)
+    return ParseResult(target.id, "text", report.record if False else result.data, report.findings,
+                       confidence=result.confidence, empty=result.empty)

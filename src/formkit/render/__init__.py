@@ -1,0 +1,1 @@
+"""Renderers: one document model (model.py) drives HTML/PDF and DOCX output."""

@@ -1,0 +1,90 @@
+"""HTML for a form: the document model through a sandboxed Jinja template."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from ..catalog import Form
+from ..errors import InputError
+from ..resources import user_template_dirs
+from .model import build
+
+_TEMPLATES = files("formkit.render") / "templates"
+
+
+@cache
+def _env(extra: tuple[str, ...] = ()) -> Any:
+    """A sandboxed, autoescaping environment: user templates are untrusted."""
+    from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    builtin = {
+        "form.html.j2": (_TEMPLATES / "form.html.j2").read_text(encoding="utf-8"),
+    }
+    loaders: list[Any] = [FileSystemLoader(d) for d in extra]
+    loaders.append(DictLoader(builtin))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined
+    )
+    from . import filters
+
+    env.filters.update(filters.FILTERS)
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    return (_TEMPLATES / "form.css").read_text(encoding="utf-8")
+
+
+def _form_template(form: Form, templates: str | None) -> tuple[Any, str] | None:
+    """A hand-made HTML template for this form: a user override first, then the form's own."""
+    name = f"{form.scheme}/{form.name}.html"
+    for d in user_template_dirs(templates):
+        if (d / name).is_file():
+            return _env((str(d),)), name
+    own = form.template("html")
+    if own is not None:
+        return _env((str(own.parent),)), own.name
+    return None
+
+
+def render_html(
+    form: Form,
+    record: dict[str, Any] | None,
+    *,
+    draft: bool = False,
+    templates: str | None = None,
+) -> str:
+    """The HTML of a filled (or, with record None, blank) form."""
+    from .. import __version__
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
+
+    doc = build(form, record)
+    context = {
+        "form": form,
+        "doc": doc,
+        "r": record or {},
+        "draft": draft,
+        "css": stylesheet(),
+        "version": __version__,
+        "blank": record is None,
+    }
+    custom = _form_template(form, templates) if record is not None else None
+    try:
+        if custom is not None:
+            env, name = custom
+            return env.get_template(name).render(**context)
+        return _env().get_template("form.html.j2").render(**context)
+    except SecurityError as exc:
+        raise InputError(f"template refused: it tried to reach Python internals ({exc})") from exc
+    except TemplateError as exc:
+        raise InputError(f"template error: {exc}") from exc
+
+
+def template_dir() -> Path:
+    return Path(str(_TEMPLATES))
