@@ -13,9 +13,15 @@ from datetime import date
 
 ROC_OFFSET = 1911
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ROC_SEP = re.compile(r"^(?:中華)?(?:民國)?\s*(\d{1,3})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?$")
-_ROC_COMPACT = re.compile(r"^(\d{2,3})(\d{2})(\d{2})$")
+# re.ASCII: \d would otherwise also match full-width and other scripts' digits, so
+# "２０２４-０５-０１" would pass as a record's ISO date. Patterns are used with
+# fullmatch, because "$" also matches before a trailing newline.
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_ERA = r"(?:(?:中華)?民國)?\s*"
+_ROC_WORDS = re.compile(_ERA + r"(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", re.ASCII)
+# One separator used twice: 115/11/21, 115.11.21, 115-11-21 (not 115/11.21).
+_ROC_SEP = re.compile(_ERA + r"(\d{1,3})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})", re.ASCII)
+_ROC_COMPACT = re.compile(r"(\d{2,3})(\d{2})(\d{2})", re.ASCII)
 
 
 def _clean(text: str) -> str:
@@ -32,23 +38,28 @@ def parse_date(text: str) -> date | None:
     datetime.date(2024, 5, 1)
     """
     s = _clean(text)
-    m = _ISO.match(s)
     try:
+        m = _ISO.fullmatch(s)
         if m:
             return date(int(m[1]), int(m[2]), int(m[3]))
-        m = _ROC_SEP.match(s) or _ROC_COMPACT.match(s.replace(" ", ""))
+        m = _ROC_WORDS.fullmatch(s) or _ROC_COMPACT.fullmatch(s)
         if m:
-            year = int(m[1])
-            if year < 1:
-                return None
-            return date(year + ROC_OFFSET, int(m[2]), int(m[3]))
+            ymd = m[1], m[2], m[3]
+        elif m := _ROC_SEP.fullmatch(s):
+            ymd = m[1], m[3], m[4]
+        else:
+            return None
+        year = int(ymd[0])
+        if year < 1:
+            return None
+        return date(year + ROC_OFFSET, int(ymd[1]), int(ymd[2]))
     except ValueError:
         return None
-    return None
 
 
 def is_iso(text: str) -> bool:
-    return bool(_ISO.match(text)) and parse_date(text) is not None
+    """True for exactly ``YYYY-MM-DD`` (ASCII digits) naming a real day."""
+    return isinstance(text, str) and bool(_ISO.fullmatch(text)) and parse_date(text) is not None
 
 
 def to_iso(text: str) -> str | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-_UBN = re.compile(r"^\d{8}$")
+# ASCII digits only, matched whole ("$" would also accept a trailing newline).
+_UBN = re.compile(r"[0-9]{8}")
 _WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
-_NID = re.compile(r"^[A-Z][12]\d{8}$")
+_NID = re.compile(r"[A-Z][12][0-9]{8}")
 # Letter values of the 身分證 first letter (A=10 … Z=33, with the historical order).
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
 
@@ -21,7 +22,7 @@ def ubn_valid(ubn: str) -> bool:
     also valid now. When the 7th digit is 7, its product's two digits may be
     summed either way (10 → 1 or 0).
     """
-    if not isinstance(ubn, str) or not _UBN.match(ubn):
+    if not isinstance(ubn, str) or not _UBN.fullmatch(ubn):
         return False
     total = 0
     for digit, weight in zip(ubn, _WEIGHTS, strict=True):
@@ -33,7 +34,7 @@ def ubn_valid(ubn: str) -> bool:
 
 
 def national_id_valid(nid: str) -> bool:
-    if not isinstance(nid, str) or not _NID.match(nid):
+    if not isinstance(nid, str) or not _NID.fullmatch(nid):
         return False
     code = _LETTERS.index(nid[0]) + 10
     total = code // 10 + (code % 10) * 9
@@ -44,6 +45,10 @@ def national_id_valid(nid: str) -> bool:
 
 
 def mask_national_id(nid: str) -> str:
-    if len(nid) < 4:
+    """``A******789``: the letter and the last three digits of a 10-character id.
+
+    Anything shorter is masked whole, so a partial id never shows most of itself.
+    """
+    if len(nid) < 10:
         return "*" * len(nid)
     return nid[:1] + "*" * (len(nid) - 4) + nid[-3:]

@@ -6,6 +6,9 @@ amounts are whole New Taiwan dollars.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from numbers import Number
+
 from babel.numbers import format_decimal
 
 _DIGITS = "零壹貳參肆伍陸柒捌玖"
@@ -13,9 +16,22 @@ _SMALL = ["", "拾", "佰", "仟"]
 _GROUPS = ["", "萬", "億", "兆"]
 
 
+def _whole(amount: int | float | Decimal) -> int:
+    """The amount as an int; a fraction of a dollar is refused, never rounded away."""
+    if isinstance(amount, bool) or not isinstance(amount, Number):
+        raise TypeError(f"an amount must be a number, not {type(amount).__name__}")
+    if isinstance(amount, int):
+        return amount
+    if isinstance(amount, float) and amount.is_integer():
+        return int(amount)
+    if isinstance(amount, Decimal) and amount.is_finite() and amount == amount.to_integral_value():
+        return int(amount)
+    raise ValueError(f"amounts are whole New Taiwan dollars, not {amount!r}")
+
+
 def grouped(amount: int) -> str:
     """``12,345`` (Babel, with an explicit locale, never the host's)."""
-    return format_decimal(amount, format="#,##0", locale="zh_Hant_TW")
+    return format_decimal(_whole(amount), format="#,##0", locale="zh_Hant_TW")
 
 
 def nt_long(amount: int) -> str:
@@ -49,6 +65,7 @@ def capital_numerals(amount: int) -> str:
     >>> capital_numerals(117200)
     '壹拾壹萬柒仟貳佰'
     """
+    amount = _whole(amount)
     if amount < 0:
         raise ValueError("amount must not be negative")
     if amount == 0:

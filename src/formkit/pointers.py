@@ -21,14 +21,19 @@ def dotted_to_pointer(key: str) -> str:
     return pointer(*key.split(".")) if key else ""
 
 
+def _index(part: str) -> int | None:
+    # ASCII digits only: "²".isdigit() is True, and int("²") raises.
+    return int(part) if part.isascii() and part.isdigit() else None
+
+
 def get(record: Any, key: str, default: Any = None) -> Any:
     """The value at a dotted key (``summary.found.major``, ``rows.0.finding``)."""
     node = record
     for part in key.split(".") if key else ():
         if isinstance(node, dict):
             node = node.get(part, _MISSING)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
+        elif isinstance(node, list) and (idx := _index(part)) is not None and idx < len(node):
+            node = node[idx]
         else:
             return default
         if node is _MISSING:
@@ -41,9 +46,9 @@ def set_(record: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     node: Any = record
     for part, following in zip(parts[:-1], parts[1:], strict=True):
-        fresh: Any = [] if following.isdigit() else {}
+        fresh: Any = [] if _index(following) is not None else {}
         if isinstance(node, list):
-            idx = int(part)
+            idx = _list_index(key, part)
             while len(node) <= idx:
                 node.append(None)
             if not isinstance(node[idx], dict | list):
@@ -57,9 +62,16 @@ def set_(record: dict[str, Any], key: str, value: Any) -> None:
         node = nxt
     last = parts[-1]
     if isinstance(node, list):
-        idx = int(last)
+        idx = _list_index(key, last)
         while len(node) <= idx:
             node.append(None)
         node[idx] = value
     else:
         node[last] = value
+
+
+def _list_index(key: str, part: str) -> int:
+    idx = _index(part)
+    if idx is None:
+        raise ValueError(f"{key}: {part!r} is not an index into a list")
+    return idx

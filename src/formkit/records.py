@@ -42,9 +42,20 @@ def read_json(source: str | os.PathLike[str]) -> Any:
     return parse_json(text, name)
 
 
+def _no_constant(word: str) -> Any:
+    raise InputError(f"{word} is not a JSON value")
+
+
 def parse_json(text: str, name: str = "<input>") -> Any:
+    """Strict JSON: Python's ``NaN``/``Infinity`` extension is refused.
+
+    A NaN amount would pass the schema, break rendering and could not be written
+    back as JSON.
+    """
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise MalformedJSONError(name, exc.lineno, exc.colno, exc.msg) from exc
     except RecursionError as exc:
@@ -61,9 +72,10 @@ def read_record(source: str | os.PathLike[str]) -> dict[str, Any]:
 
 def canonical_json(data: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8: the form the embedded sha256 is taken over."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
+    return text.encode("utf-8")
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -75,6 +87,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
+            # mkstemp makes the file 0600; give it the mode a plain open() would
+            # have (or keep the mode of the file it replaces).
+            os.chmod(fh.fileno(), _mode_for(target))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -85,3 +100,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from .dates import is_iso
 from .findings import Finding
 from .i18n import N_
-from .ids import national_id_valid, ubn_valid
+from .ids import mask_national_id, national_id_valid, ubn_valid
 from .pointers import pointer
 
 
@@ -61,42 +62,76 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _path_key(path: Any) -> list[tuple[int, int, str]]:
+    # Array indices sort as numbers (rows 2 before rows 10), names as text.
+    return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in path]
+
+
+def _missing_property(err: Any) -> str:
+    # jsonschema reports one error per missing name, as f"{name!r} is a required
+    # property"; match against the names rather than splitting the message on
+    # quotes, which breaks for names such as "it's".
+    instance = err.instance if isinstance(err.instance, dict) else {}
+    for name in err.validator_value:
+        if name not in instance and err.message == f"{name!r} is a required property":
+            return str(name)
+    return err.message
+
+
+def _unexpected_properties(err: Any) -> str:
+    props = err.schema.get("properties") or {}
+    patterns = err.schema.get("patternProperties") or {}
+    extras = [
+        name
+        for name in err.instance
+        if name not in props and not any(re.search(p, name) for p in patterns)
+    ]
+    return ", ".join(map(repr, extras))
+
+
 def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
     import json
 
     validator = _validator(json.dumps(schema, sort_keys=True))
-    errors = sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(validator.iter_errors(record), key=lambda e: _path_key(e.absolute_path))
     for err in errors:
         path = pointer(*err.absolute_path)
         field = path or "/"
         kind = err.validator
         params: dict[str, Any] = {"field": field}
+        # A national id must not reach a message or an output: show it masked.
+        secret = isinstance(err.schema, dict) and err.schema.get("format") == "tw-national-id"
+        instance = (
+            mask_national_id(err.instance)
+            if secret and isinstance(err.instance, str)
+            else err.instance
+        )
         if kind == "required":
-            missing = err.message.split("'")[1] if "'" in err.message else err.message
+            missing = _missing_property(err)
             path = pointer(*err.absolute_path, missing)
             msg, params = N_("{field}: required field is missing"), {"field": path}
         elif kind == "type":
             expected = err.validator_value
             names = [expected] if isinstance(expected, str) else list(expected)
             params["type"] = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             msg = N_("{field}: must be {type}, not {value}")
         elif kind == "enum":
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             params["allowed"] = ", ".join(map(str, err.validator_value))
             msg = N_("{field}: {value} is not one of the allowed values ({allowed})")
         elif kind == "const":
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             params["allowed"] = str(err.validator_value)
             msg = N_("{field}: {value} is not one of the allowed values ({allowed})")
         elif kind == "format":
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             msg = _FORMAT_MESSAGES.get(
                 err.validator_value, N_("{field}: {value} is not in the expected format")
             )
         elif kind == "additionalProperties":
             msg = N_("{field}: unknown field(s): {detail}")
-            params["detail"] = err.message.split("(")[-1].rstrip(")")
+            params["detail"] = _unexpected_properties(err)
         elif kind in ("minItems", "maxItems"):
             params["limit"] = err.validator_value
             msg = (
@@ -106,7 +141,7 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
             )
         elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             params["limit"] = err.validator_value
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             msg = {
                 "minimum": N_("{field}: {value} is less than {limit}"),
                 "maximum": N_("{field}: {value} is more than {limit}"),
@@ -121,14 +156,17 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
                 else N_("{field}: text length must be within the limit {limit}")
             )
         elif kind == "pattern":
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             msg = N_("{field}: {value} is not in the expected format")
         elif kind == "multipleOf":
-            params["value"] = _short(err.instance)
+            params["value"] = _short(instance)
             params["limit"] = err.validator_value
             msg = N_("{field}: {value} must be a multiple of {limit}")
         else:
-            params["detail"] = err.message
+            detail = err.message
+            if secret and isinstance(err.instance, str) and err.instance:
+                detail = detail.replace(err.instance, mask_national_id(err.instance))
+            params["detail"] = detail
             msg = N_("{field}: {detail}")
         yield Finding(
             rule="schema",
@@ -137,7 +175,7 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
             message=msg,
             citation="JSON Schema",
             params=params,
-            actual=None if kind == "required" else _jsonable(err.instance),
+            actual=None if kind == "required" else _jsonable(instance),
         )
 
 
@@ -147,44 +185,60 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def read_only_pointers(schema: dict[str, Any]) -> list[str]:
-    """Pointers (``*`` for array items) of every readOnly property."""
-    out: list[str] = []
+def _resolve(root: dict[str, Any], ref: str) -> Any:
+    """A local ``$ref`` (``#/$defs/x``) inside ``root``; None for any other reference."""
+    if not ref.startswith("#"):
+        return None
+    node: Any = root
+    for token in ref[1:].split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
 
-    def walk(node: dict[str, Any], prefix: str) -> None:
+
+def _pointers(schema: dict[str, Any], hit: Any, stop: bool) -> list[str]:
+    """Pointers (``*`` for array items) of every subschema for which ``hit`` holds.
+
+    Follows ``properties``, ``items``, ``allOf``/``anyOf``/``oneOf``, ``then``/
+    ``else`` and local ``$ref``s (each reference once per path, so recursive
+    schemas end). With ``stop``, nothing under a hit is visited.
+    """
+    out: set[str] = set()
+
+    def walk(node: Any, prefix: str, refs: frozenset[str]) -> None:
         if not isinstance(node, dict):
             return
-        if node.get("readOnly"):
-            out.append(prefix)
-            return
+        if hit(node):
+            out.add(prefix)
+            if stop:
+                return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in refs:
+            walk(_resolve(schema, ref), prefix, refs | {ref})
         for name, sub in (node.get("properties") or {}).items():
-            walk(sub, f"{prefix}/{name}")
+            walk(sub, f"{prefix}/{name}", refs)
         if isinstance(node.get("items"), dict):
-            walk(node["items"], f"{prefix}/*")
+            walk(node["items"], f"{prefix}/*", refs)
         for key in ("allOf", "anyOf", "oneOf"):
-            for sub in node.get(key, []):
-                walk(sub, prefix)
+            for sub in node.get(key) or []:
+                walk(sub, prefix, refs)
+        for key in ("then", "else"):
+            walk(node.get(key), prefix, refs)
 
-    walk(schema, "")
-    return sorted(set(out))
+    walk(schema, "", frozenset())
+    return sorted(out)
+
+
+def read_only_pointers(schema: dict[str, Any]) -> list[str]:
+    """Pointers (``*`` for array items) of every readOnly property."""
+    return _pointers(schema, lambda node: bool(node.get("readOnly")), stop=True)
 
 
 def date_pointers(schema: dict[str, Any]) -> list[str]:
     """Pointers (``*`` for array items) of every ``format: date`` string."""
-    out: list[str] = []
-
-    def walk(node: dict[str, Any], prefix: str) -> None:
-        if not isinstance(node, dict):
-            return
-        if node.get("format") == "date":
-            out.append(prefix)
-        for name, sub in (node.get("properties") or {}).items():
-            walk(sub, f"{prefix}/{name}")
-        if isinstance(node.get("items"), dict):
-            walk(node["items"], f"{prefix}/*")
-        for key in ("allOf", "anyOf", "oneOf"):
-            for sub in node.get(key, []):
-                walk(sub, prefix)
-
-    walk(schema, "")
-    return sorted(set(out))
+    return _pointers(schema, lambda node: node.get("format") == "date", stop=False)

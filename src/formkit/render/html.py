@@ -10,7 +10,7 @@ from typing import Any
 from ..catalog import Form
 from ..errors import InputError
 from ..resources import user_template_dirs
-from .model import build
+from .model import _label_for, build
 
 _TEMPLATES = files("formkit.render") / "templates"
 
@@ -73,6 +73,7 @@ def render_html(
         "css": stylesheet(),
         "version": __version__,
         "blank": record is None,
+        "label": lambda key, code: _label_for(form, key, code),
     }
     custom = _form_template(form, templates) if record is not None else None
     try:

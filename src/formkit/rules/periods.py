@@ -25,8 +25,30 @@ _UNIT_WORDS = {
     "month": "month", "months": "month", "m": "month", "個月": "month", "月": "month",
     "year": "year", "years": "year", "y": "year", "年": "year",
 }  # fmt: skip
-_CN_NUM = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10, "十二": 12, "十五": 15, "二十": 20, "三十": 30}  # fmt: skip
+_CN_DIGITS = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}  # fmt: skip
+_CN_NUMERAL = re.compile(r"(?:([一二兩三四五六七八九])?(百))?(?:([一二三四五六七八九])?(十))?"
+                         r"([一二三四五六七八九])?")  # fmt: skip
+
+
+def _cn_number(text: str) -> int | None:
+    """一 … 九百九十九 (兩, 十一, 十四, 三十一, 六十, 一百二十); None for anything else."""
+    if text == "兩":
+        return 2
+    m = _CN_NUMERAL.fullmatch(text)
+    if not m or not text:
+        return None
+    hundreds_digit, hundred, tens_digit, ten, units = m.groups()
+    n = 0
+    if hundred:
+        n += 100 * (_CN_DIGITS[hundreds_digit] if hundreds_digit else 1)
+    if ten:
+        if hundred and not tens_digit:
+            return None  # 一百十: written 一百一十
+        n += 10 * (_CN_DIGITS[tens_digit] if tens_digit else 1)
+    if units:
+        n += _CN_DIGITS[units]
+    return n
 
 
 @cache
@@ -170,17 +192,17 @@ def notice_in_time(notice: date, event: date, n_days: int) -> bool:
     return notice <= event - timedelta(days=n_days)
 
 
-_PERIOD = re.compile(r"^\s*(\d+|[一二兩三四五六七八九十]+)\s*([A-Za-z個月日天年]+)\s*(?:內)?\s*$")
+_PERIOD = re.compile(r"\s*([0-9]+|[一二兩三四五六七八九十百]+)\s*([a-z個月日天年]+)\s*(?:內)?\s*")
 
 
 def parse_period(text: str) -> tuple[int, str]:
     """``"1 month"``, ``"6 months"``, ``"30 days"``, ``"三個月"``, ``"15日"`` → (n, unit)."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
-    m = _PERIOD.match(s)
+    m = _PERIOD.fullmatch(s)
     if not m:
         raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
     num, word = m.groups()
-    n = int(num) if num.isdigit() else _CN_NUM.get(num)
+    n = int(num) if num.isascii() else _cn_number(num)
     unit = _UNIT_WORDS.get(word)
     if n is None or unit is None:
         raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
