@@ -57,7 +57,7 @@ def main() -> int:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice and docx_paths:
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp,
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile", "--convert-to", "pdf", "--outdir", tmp,
                             *map(str, docx_paths.values())],
                            capture_output=True, timeout=600, check=False)
             for row in rows:

@@ -64,7 +64,7 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
                     for bbox in row.cells:
                         if bbox is None:
                             continue
-                        cells.append(page.crop(bbox).extract_text() or "")
+                        cells.append(_cell_text(page.crop(bbox), bbox[2]))
                     if cells:
                         items.append((row.bbox[1], Unit(cells, True)))
 
@@ -78,6 +78,32 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
             items.sort(key=lambda it: it[0])
             units.extend(u for _, u in items)
     return units, "\n".join(texts)
+
+
+# Marks where a renderer wrapped a line; \s matches it, so anchors still match.
+WRAP = "\u2028"
+
+
+def _glue(left: str, right: str, mark: str = "") -> str:
+    latin = left[-1:].isascii() and right[:1].isascii() and left[-1:].isalnum() and right[:1].isalnum()
+    return left + mark + (" " if latin else "") + right
+
+
+def _cell_text(crop: Any, right_edge: float) -> str:
+    """A cell's text with soft wraps undone and hard line breaks kept.
+
+    A line that runs up to the cell's right edge was wrapped by the renderer;
+    one that stops short ended with a line break typed by the user.
+    """
+    lines = crop.extract_text_lines()
+    if not lines:
+        return ""
+    out = lines[0]["text"]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        size = max((c.get("size", 10) for c in prev.get("chars", [])), default=10)
+        wrapped = right_edge - prev["x1"] < 2.4 * size
+        out = _glue(out, line["text"], WRAP) if wrapped else out + "\n" + line["text"]
+    return out
 
 
 def _cell_regex(segs: list[Seg]) -> re.Pattern[str]:
@@ -95,18 +121,23 @@ def _cell_regex(segs: list[Seg]) -> re.Pattern[str]:
 
 
 def _join_lines(text: str, multiline: bool) -> tuple[str, bool]:
-    """Undo line wrapping (and LibreOffice's CJK/Latin spaces); report if anything changed."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    changed = len(lines) > 1
+    """A value from its cell text; True when a reader should review it.
+
+    Review is asked for when lines had to be joined, and when a space stands
+    between CJK and Latin text: office suites may add such spaces on export,
+    so a value like 「型號 RS-255」 cannot be told from 「型號RS-255」.
+    """
+    wrapped = WRAP in text
+    lines = [ln.strip() for ln in text.replace(WRAP, "").split("\n")]
     if multiline:
         out = "\n".join(lines)
+        changed = False
     else:
         out = lines[0] if lines else ""
         for ln in lines[1:]:
-            latin = out[-1:].isascii() and ln[:1].isascii() and out[-1:].isalnum() and ln[:1].isalnum()
-            out += (" " if latin else "") + ln
-    fixed = _LO_SPACE.sub("", out)
-    return fixed, changed or fixed != out
+            out = _glue(out, ln)
+        changed = len(lines) > 1
+    return out, changed or wrapped or bool(_LO_SPACE.search(out))
 
 
 def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
@@ -127,6 +158,8 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
         if text in [str(v) for v in node["enum"]]:
             return next(v for v in node["enum"] if str(v) == text), True
         return text, False
+    if kind == "array" and isinstance(node.get("items"), dict) and node["items"].get("type") == "string":
+        return [part.strip() for part in text.split("、") if part.strip()], True
     if kind == "boolean":
         if squash(text) in ("是", "true"):
             return True, True

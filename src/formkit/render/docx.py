@@ -60,6 +60,18 @@ def _base_template() -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
+    # No automatic spacing between CJK and Latin text: office suites would
+    # otherwise print spaces that are not in the record.
+    ppr_default = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = d.styles.element.find(qn("w:docDefaults")).makeelement(qn("w:pPrDefault"), {})
+        d.styles.element.find(qn("w:docDefaults")).append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = ppr_default.makeelement(qn("w:pPr"), {})
+        ppr_default.append(ppr)
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        ppr.append(ppr.makeelement(qn(tag), {qn("w:val"): "0"}))
     normal = d.styles["Normal"]
     normal.font.size = Pt(10.5)
     _set_east_asian(normal, BODY_FONT)
@@ -149,6 +161,11 @@ def _grid(sd: Any, block: Block, blank: bool) -> None:
                     occupied.add((rr, cc))
             _fill_cell(target, cell, blank)
             c = end_c + 1
+    from docx.oxml.ns import qn
+
+    for row in table.rows:  # a form's row is never split across pages
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
     for i, column in enumerate(table.columns):
         for cell in column.cells:
             cell.width = Mm(col_mm[i])

@@ -18,7 +18,7 @@ _TEMPLATES = files("formkit.render") / "templates"
 @cache
 def _env(extra: tuple[str, ...] = ()) -> Any:
     """A sandboxed, autoescaping environment: user templates are untrusted."""
-    from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChainableUndefined, ChoiceLoader, DictLoader, FileSystemLoader
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     builtin = {
@@ -27,7 +27,7 @@ def _env(extra: tuple[str, ...] = ()) -> Any:
     loaders: list[Any] = [FileSystemLoader(d) for d in extra]
     loaders.append(DictLoader(builtin))
     env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined
+        loader=ChoiceLoader(loaders), autoescape=True, undefined=ChainableUndefined
     )
     from . import filters
 
@@ -62,6 +62,7 @@ def render_html(
     """The HTML of a filled (or, with record None, blank) form."""
     from .. import __version__
     from jinja2 import TemplateError
+    from markupsafe import Markup
     from jinja2.exceptions import SecurityError
 
     doc = build(form, record)
@@ -70,7 +71,7 @@ def render_html(
         "doc": doc,
         "r": record or {},
         "draft": draft,
-        "css": stylesheet(),
+        "css": Markup(stylesheet()),  # the kit's own stylesheet, not record data
         "version": __version__,
         "blank": record is None,
         "label": lambda key, code: _label_for(form, key, code),

@@ -99,7 +99,6 @@ def html_to_pdf(html: str, data: dict[str, Any], *, title: str = "") -> bytes:
         return document.write_pdf(
             pdf_variant="pdf/a-3b",
             attachments=[attachment],
-            font_config=_font_config(),
         )
     except FatalURLFetchingError as exc:
         raise InputError(str(exc)) from None
