@@ -80,7 +80,10 @@ def test_the_compiled_mo_matches_the_po():
 
 REAL = {
     "{field}: required field is missing": {"field": "/company"},
-    "{field}: {value} is not a valid 統一編號 (checksum)": {"field": "/tax_id", "value": "12345678"},
+    "{field}: {value} is not a valid 統一編號 (checksum)": {
+        "field": "/tax_id",
+        "value": "12345678",
+    },
     "the plan counts as submitted on {effective}, after the deadline {deadline}; "
     "the closure should be 'failed'": {"effective": "2024-03-02", "deadline": "2024-03-01"},
     "the destruction must be completed by {deadline}": {"deadline": "2024-07-01"},
