@@ -57,6 +57,20 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def iso_date(value: object) -> date | None:
+    """A record's ISO date string as a date; None for anything else.
+
+    Rules and derivers use it on records that may have failed the schema, where
+    a date field can hold anything; the schema check reports such values.
+    """
+    if not isinstance(value, str) or not _ISO.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def is_iso(text: str) -> bool:
     """True for exactly ``YYYY-MM-DD`` (ASCII digits) naming a real day."""
     return isinstance(text, str) and bool(_ISO.fullmatch(text)) and parse_date(text) is not None

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..catalog import get_form
+from ..dates import iso_date as _d
 from ..findings import Finding
 from ..i18n import N_
 from ..pointers import pointer
@@ -39,16 +40,6 @@ DOCUMENTS = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _d(value: Any) -> date | None:
-    """A date from an ISO string; None for anything else (the schema reports bad values)."""
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _obj(rec: Any, *keys: str) -> dict[str, Any]:

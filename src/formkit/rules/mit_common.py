@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ..dates import iso_date as as_date
 from . import Context
 from .periods import Deadline, deadline
 
@@ -79,16 +80,6 @@ def rating_text(code: Any) -> str:
 def obj(value: Any) -> dict[str, Any]:
     """The value if it is an object, else an empty one (derivers meet malformed records)."""
     return value if isinstance(value, dict) else {}
-
-
-def as_date(value: Any) -> date | None:
-    """An ISO date string as a date; anything else (absent, malformed) as None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def taipei_date(value: Any) -> date | None:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ..catalog import get_form
+from ..dates import iso_date as _d
 from ..findings import Finding
 from ..i18n import N_
 from ..pointers import pointer
@@ -31,15 +32,6 @@ PLAN_ITEMS = (
     (("method",), "銷燬方式"),
     (("waste_handling",), "後續廢棄物處理"),
 )
-
-
-def _d(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _get(rec: Any, *keys: str) -> Any:
