@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what formkit needs on a Debian machine (run as root) and makes .venv.
-#   scripts/setup.sh          runtime: fonts, HarfBuzz subsetting, poppler, Python packages
-#   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java, tesseract
+#   scripts/setup.sh          runtime: fonts, HarfBuzz subsetting, poppler, tesseract (chi_tra), Python packages
+#   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
-          poppler-utils python3-venv)
+          poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-tra python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libreoffice-writer-nogui pdftk-java tesseract-ocr tesseract-ocr-chi-tra)
+  packages+=(libreoffice-writer-nogui pdftk-java)
 fi
 
 missing=()

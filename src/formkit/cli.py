@@ -183,7 +183,8 @@ def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, dr
 @main.command("blank", epilog=EPILOG)
 @click.argument("form")
 @click.option("-o", "--output", required=True, help="OUT.pdf or OUT.docx.")
-@click.option("--fillable", is_flag=True, help="A PDF with form fields (AcroForm).")
+@click.option("--fillable", is_flag=True,
+              help="A PDF form (AcroForm) to fill in any PDF reader; fields are named by the record keys.")
 def blank_cmd(form: str, output: str, fillable: bool) -> None:
     """Write a blank form to fill by hand, in an office suite or in a PDF reader."""
     from .records import write_atomic
@@ -191,11 +192,16 @@ def blank_cmd(form: str, output: str, fillable: bool) -> None:
     suffix = Path(output).suffix.lower()
     if suffix == ".pdf":
         if fillable:
-            _fail("--fillable is not available yet; the blank PDF is printable", EXIT_USAGE)
-        from .render.pdf import render_pdf
+            from .render.fillable import render_fillable_pdf
 
-        write_atomic(output, render_pdf(form, None))
+            write_atomic(output, render_fillable_pdf(form))
+        else:
+            from .render.pdf import render_pdf
+
+            write_atomic(output, render_pdf(form, None))
     elif suffix == ".docx":
+        if fillable:
+            _fail("--fillable makes a PDF form; a blank DOCX is filled in an office suite as it is")
         from .render.docx import render_docx
 
         write_atomic(output, render_docx(form, None))

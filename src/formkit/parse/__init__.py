@@ -19,8 +19,14 @@ from ..i18n import N_
 from ..pointers import dotted_to_pointer, get
 from ..validate import resolve, validate
 from .embedded import digest_ok, embedded_payload
-from .pdfio import open_pdf
+from .fields import acroform_values, read_fields
+from .pdfio import is_image, open_pdf, read_bytes
 from .text import extract_units, read_text, squash
+
+# A value read with confidence below this is listed for review. The text and
+# fields routes give 1.0 only to values they read without any guess; OCR
+# never reaches it for text (DESIGN: never report OCR guesses as certain).
+REVIEW_BELOW = 0.95
 
 
 @dataclass
@@ -32,6 +38,11 @@ class ParseResult:
     confidence: dict[str, float] | None = None
     empty: list[str] = field(default_factory=list)
     draft: bool = False
+
+    @property
+    def review(self) -> list[str]:
+        """Fields a person should check: every value read with less than full confidence."""
+        return sorted(k for k, v in (self.confidence or {}).items() if v < REVIEW_BELOW)
 
     @property
     def valid(self) -> bool:
@@ -47,6 +58,7 @@ class ParseResult:
         if self.confidence is not None:
             out["confidence"] = {dotted_to_pointer(k): v for k, v in sorted(self.confidence.items())}
             out["empty"] = [dotted_to_pointer(k) for k in self.empty]
+            out["review"] = [dotted_to_pointer(k) for k in self.review]
         if self.draft:
             out["draft"] = True
         return out
@@ -122,12 +134,13 @@ def parse_pdf(
     Raises :class:`NotAFormPDFError` for a file that is not a PDF, is
     encrypted, or is not a form formkit knows.
     """
-    reader = open_pdf(source)
-    name = reader.formkit_source
+    data, name = read_bytes(source, images=True)
+    wanted = resolve(form) if form is not None else None
+    if is_image(data):
+        return _from_scan(data, name, is_pdf=False, wanted=wanted, as_of=as_of)
+    reader = open_pdf(data, name=name)
     data_bytes: bytes = reader.formkit_bytes
     payload = embedded_payload(reader, name)
-    wanted = resolve(form) if form is not None else None
-    units, text = extract_units(data_bytes)
 
     if payload is not None and payload["data"]:
         found = resolve(payload["form"])
@@ -139,22 +152,49 @@ def parse_pdf(
                 Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
                         citation="DESIGN §2.4")
             )
+        units, text = extract_units(data_bytes)
         printed = read_text(found, units)
         findings.extend(_compare(found, payload["data"], printed.data))
         report = validate(found, payload["data"], as_of=as_of)
         return ParseResult(found.id, "embedded", payload["data"], findings + report.findings,
                            draft=bool(payload.get("draft")))
 
-    target = wanted or (resolve(payload["form"]) if payload is not None else None) or identify(text)
-    if target is None:
-        if not squash(text):
+    known = resolve(payload["form"]) if payload is not None else None
+    if known is not None and wanted is not None and known.id != wanted.id:
+        raise NotAFormPDFError(f"{name}: this PDF is a {known.id}, not a {wanted.id}")
+    values = acroform_values(reader, name)
+    if values is not None:
+        target = wanted or known
+        if target is None:
             raise NotAFormPDFError(
-                f"{name}: the PDF has no text layer and no form data (a scan needs OCR)"
+                f"{name}: a PDF form, but not one of formkit's (no formkit.json inside); "
+                "name the form with --form"
             )
+        got = read_fields(target, values)
+        report = validate(target, got.data, as_of=as_of)
+        return ParseResult(target.id, "fields", got.data, report.findings,
+                           confidence=got.confidence, empty=got.empty)
+
+    units, text = extract_units(data_bytes)
+    if not squash(text):
+        return _from_scan(data_bytes, name, is_pdf=True, wanted=wanted or known, as_of=as_of)
+    target = wanted or known or identify(text)
+    if target is None:
         raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on its pages)")
     if squash(target.title) not in squash(text):
         raise NotAFormPDFError(f"{name}: the title of {target.id} is not on its pages")
     result = read_text(target, units)
     report = validate(target, result.data, as_of=as_of)
-    return ParseResult(target.id, "text", report.record if False else result.data, report.findings,
+    return ParseResult(target.id, "text", result.data, report.findings,
+                       confidence=result.confidence, empty=result.empty)
+
+
+def _from_scan(data: bytes, name: str, *, is_pdf: bool, wanted: Form | None,
+               as_of: date | None) -> ParseResult:
+    """The OCR route: a scan or photo of a printed form (PDF of images, or an image file)."""
+    from .ocr import read_scan
+
+    target, result = read_scan(data, name=name, is_pdf=is_pdf, form=wanted)
+    report = validate(target, result.data, as_of=as_of)
+    return ParseResult(target.id, "ocr", result.data, report.findings,
                        confidence=result.confidence, empty=result.empty)

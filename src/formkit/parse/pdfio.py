@@ -13,7 +13,18 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 50
 
 
-def read_bytes(source: str | os.PathLike[str] | bytes, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def is_image(data: bytes) -> bool:
+    """PNG, JPEG or TIFF: a scan or photo sent in as an image file."""
+    return data.startswith(IMAGE_MAGIC)
+
+
+def read_bytes(
+    source: str | os.PathLike[str] | bytes, max_bytes: int = MAX_BYTES, *, images: bool = False
+) -> tuple[bytes, str]:
+    """The bytes of a submitted file, capped; PDF only unless ``images``."""
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), "<bytes>"
     else:
@@ -26,16 +37,22 @@ def read_bytes(source: str | os.PathLike[str] | bytes, max_bytes: int = MAX_BYTE
         data = path.read_bytes()
     if len(data) > max_bytes:
         raise LimitExceeded(f"{name}: larger than the {max_bytes // 2**20} MiB cap")
+    if images and is_image(data):
+        return data, name
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise NotAFormPDFError(f"{name}: not a PDF file")
+        what = "a PDF or an image (PNG, JPEG, TIFF)" if images else "a PDF file"
+        raise NotAFormPDFError(f"{name}: not {what}")
     return data, name
 
 
-def open_pdf(source: Any, max_pages: int = MAX_PAGES) -> Any:
+def open_pdf(source: Any, max_pages: int = MAX_PAGES, *, name: str | None = None) -> Any:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    data, name = read_bytes(source)
+    if isinstance(source, bytes | bytearray) and name is not None:
+        data = bytes(source)
+    else:
+        data, name = read_bytes(source)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

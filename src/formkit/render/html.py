@@ -58,8 +58,14 @@ def render_html(
     *,
     draft: bool = False,
     templates: str | None = None,
+    fillable: bool = False,
 ) -> str:
-    """The HTML of a filled (or, with record None, blank) form."""
+    """The HTML of a filled (or, with record None, blank) form.
+
+    ``fillable`` marks every field of a blank with ``data-f`` (and a cell that
+    holds only one field with ``data-cell``) so that form fields can be laid
+    over them; see :mod:`formkit.render.fillable`.
+    """
     from .. import __version__
     from jinja2 import TemplateError
     from markupsafe import Markup
@@ -74,6 +80,7 @@ def render_html(
         "css": Markup(stylesheet()),  # the kit's own stylesheet, not record data
         "version": __version__,
         "blank": record is None,
+        "fillable": fillable and record is None,
         "label": lambda key, code: _label_for(form, key, code),
     }
     custom = _form_template(form, templates) if record is not None else None

@@ -82,7 +82,30 @@ def render_pdf(
 
 
 def html_to_pdf(html: str, data: dict[str, Any], *, title: str = "") -> bytes:
-    from weasyprint import HTML, Attachment
+    return write_document(layout(html, title=title), data)
+
+
+def layout(html: str, *, title: str = "") -> Any:
+    """WeasyPrint's laid-out document for the HTML (fetching nothing)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        document = HTML(string=html, url_fetcher=_fetcher(), base_url="formkit:/").render(
+            font_config=_font_config()
+        )
+    except FatalURLFetchingError as exc:
+        raise InputError(str(exc)) from None
+    except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
+        raise RenderError(f"PDF rendering failed: {exc}") from exc
+    document.metadata.title = title
+    return document
+
+
+def write_document(document: Any, data: dict[str, Any], *,
+                   pdf_variant: str | None = "pdf/a-3b") -> bytes:
+    """The PDF of a laid-out document, with the formkit.json attachment."""
+    from weasyprint import Attachment
     from weasyprint.urls import FatalURLFetchingError
 
     attachment = Attachment(
@@ -92,14 +115,7 @@ def html_to_pdf(html: str, data: dict[str, Any], *, title: str = "") -> bytes:
         relationship="Data",
     )
     try:
-        document = HTML(string=html, url_fetcher=_fetcher(), base_url="formkit:/").render(
-            font_config=_font_config()
-        )
-        document.metadata.title = title
-        return document.write_pdf(
-            pdf_variant="pdf/a-3b",
-            attachments=[attachment],
-        )
+        return document.write_pdf(pdf_variant=pdf_variant, attachments=[attachment])
     except FatalURLFetchingError as exc:
         raise InputError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures

@@ -1,0 +1,226 @@
+"""The ``fields`` route: AcroForm values of a fillable form, filled in any tool.
+
+Field names are record keys (:mod:`formkit.render.fillable`), so a value goes
+straight to its key. What people type is normalised the way staff would read
+it: ROC dates become ISO dates, full-width digits and stray spaces are removed
+from numbers, dates and ids, and line ends become ``\\n``. Free text is kept as
+typed, apart from spaces at its ends.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import Form
+from ..errors import NotAFormPDFError
+from ..pointers import set_
+from ..render.model import build, schema_node
+from .text import TextResult, _convert
+
+MAX_FIELDS = 5000
+MAX_DEPTH = 16
+
+
+@dataclass
+class RawField:
+    kind: str  # "/Tx", "/Btn", "/Ch"
+    value: Any  # str, a name ("/Yes"), a list, or None
+    flags: int
+
+
+def acroform_values(reader: Any, source: str) -> dict[str, RawField] | None:
+    """Terminal fields by fully qualified name, or None when the PDF has no form fields."""
+    try:
+        root = reader.trailer["/Root"]
+        form = root.get("/AcroForm")
+        if form is None:
+            return None
+        fields = form.get_object().get("/Fields")
+        if not fields:
+            return None
+        out: dict[str, RawField] = {}
+        _walk(fields.get_object(), "", None, None, 0, out, set())
+    except NotAFormPDFError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise NotAFormPDFError(f"{source}: unreadable form fields ({type(exc).__name__})") from exc
+    return out or None
+
+
+def _walk(kids: Any, prefix: str, kind: Any, value: Any, flags: Any,
+          out: dict[str, RawField], seen: set[int]) -> None:
+    if prefix.count(".") > MAX_DEPTH:
+        raise NotAFormPDFError("form fields nested too deep")
+    for ref in kids:
+        key = id(ref.get_object()) if not hasattr(ref, "idnum") else ref.idnum
+        if key in seen:
+            continue  # a loop in the field tree
+        seen.add(key)
+        node = ref.get_object()
+        if len(seen) > MAX_FIELDS:
+            raise NotAFormPDFError(f"more than {MAX_FIELDS} form fields")
+        partial = node.get("/T")
+        name = f"{prefix}.{partial}" if prefix and partial is not None else (
+            str(partial) if partial is not None else prefix)
+        own_kind = node.get("/FT", kind)
+        own_value = node.get("/V", value) if partial is not None or "/V" in node else value
+        own_flags = node.get("/Ff", flags)
+        children = node.get("/Kids")
+        named_kids = children is not None and any(
+            "/T" in k.get_object() for k in children.get_object()
+        )
+        if named_kids:
+            _walk(children.get_object(), name, own_kind, own_value, own_flags, out, seen)
+        elif name and name not in out:
+            raw = own_value.get_object() if hasattr(own_value, "get_object") else own_value
+            out[name] = RawField(str(own_kind), raw, int(own_flags or 0))
+
+
+def _known_keys(form: Form) -> tuple[set[str], dict[str, str], dict[str, bool]]:
+    """Value keys with their print format, and the table keys (fixed or not) of the blank."""
+    doc = build(form, None)
+    formats: dict[str, str] = {}
+    for block in doc.blocks:
+        for seg in block.text:
+            if seg.kind == "value":
+                formats.setdefault(seg.key, seg.fmt)
+        for row in block.rows:
+            for cell in row:
+                for seg in cell.segs:
+                    if seg.kind == "value":
+                        formats.setdefault(seg.key, seg.fmt)
+    tables = {}
+    for spec in form.layout:
+        if isinstance(spec, dict) and "table" in spec:
+            tables[spec["table"]["field"]] = bool(spec["table"].get("fixed"))
+    return set(formats), formats, tables
+
+
+_SPACES = re.compile(r"[ \t\u3000]+")
+
+
+def normalise(text: str, node: dict[str, Any], multiline: bool) -> str:
+    """What a person typed, as staff would read it (see the module docstring)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    structured = (
+        node.get("format") in ("date", "tw-ubn", "tw-national-id")
+        or node.get("type") in ("integer", "number")
+        or node.get("x-kind") == "money"
+    )
+    if structured:
+        return _SPACES.sub("", unicodedata.normalize("NFKC", text)).strip()
+    if multiline:
+        return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return text.strip()
+
+
+def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
+    """The record from AcroForm values, with a confidence for every value."""
+    result = TextResult(data={})
+    if not any(_filled(raw) for raw in fields.values()):
+        result.empty = sorted(fields)  # a blank never filled: no value, not even a "no"
+        return result
+    keys, formats, tables = _known_keys(form)
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+
+    def put(key: str, value: Any, confidence: float) -> None:
+        table = next((t for t in tables if key.startswith(t + ".")), None)
+        if table is not None:
+            rest = key[len(table) + 1:]
+            index, _, sub = rest.partition(".")
+            if index.isdigit() and sub:
+                rows.setdefault(table, {}).setdefault(int(index), {})[sub] = (value, confidence)
+                return
+        set_(result.data, key, value)
+        result.confidence[key] = confidence
+
+    multi: dict[str, list[str]] = {}
+    for name, raw in fields.items():
+        if raw.kind == "/Btn":
+            state = _name(raw.value)
+            parent, _, code = name.rpartition(".")
+            node = schema_node(form.schema, parent) if parent else {}
+            if parent and node.get("type") == "array":
+                multi.setdefault(parent, [])
+                if state and state != "Off":
+                    multi[parent].append(code)
+                continue
+            node = schema_node(form.schema, name)
+            if not state or state == "Off":
+                if node.get("type") == "boolean" and raw.flags & (1 << 15) == 0:
+                    put(name, False, 1.0)  # an unticked check box is a "no"
+                else:
+                    result.empty.append(name)
+                continue
+            put(name, _typed(node, state), 1.0)
+            continue
+        text = _text(raw.value)
+        if not text.strip():
+            result.empty.append(name)
+            continue
+        node = schema_node(form.schema, name)
+        generic = re.sub(r"\.\d+(?=\.|$)", ".0", name)
+        fmt = formats.get(name) or formats.get(generic, "")
+        cleaned = normalise(text, node, fmt == "mtext" or "\n" in text)
+        value, ok = _convert(form, name, cleaned, fmt)
+        if name not in keys and generic not in keys:
+            ok = False  # a field the kit did not make: kept, but to be reviewed
+        put(name, value, 1.0 if ok else 0.5)
+    for key, codes in multi.items():
+        put(key, codes, 1.0)
+    for table, by_index in rows.items():
+        fixed = tables[table]
+        filled = sorted(i for i, row in by_index.items() if any(v not in ("", None, False) for v, _ in row.values()))
+        out: list[dict[str, Any]] = []
+        # A fixed table keeps every printed row (each row is a category);
+        # a repeating one keeps the rows someone filled, in order.
+        wanted = sorted(by_index) if fixed else filled
+        for new_index, i in enumerate(wanted):
+            row = by_index.get(i, {})
+            record_row: dict[str, Any] = {}
+            for sub, (value, confidence) in row.items():
+                set_(record_row, sub, value)
+                result.confidence[f"{table}.{new_index}.{sub}"] = confidence
+            out.append(record_row)
+        if out:
+            set_(result.data, table, out)
+        for i, row in by_index.items():
+            if i not in wanted:
+                result.empty.extend(f"{table}.{i}.{sub}" for sub in row)
+    result.empty = sorted(set(result.empty) - set(result.confidence))
+    return result
+
+
+def _filled(raw: RawField) -> bool:
+    if raw.kind == "/Btn":
+        return _name(raw.value) not in ("", "Off")
+    return bool(_text(raw.value).strip())
+
+
+def _name(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text[1:] if text.startswith("/") else text
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _typed(node: dict[str, Any], code: str) -> Any:
+    for v in node.get("enum", []):
+        if str(v) == code:
+            return v
+    if node.get("type") == "boolean":
+        return code.lower() in ("true", "yes", "on")
+    if node.get("type") == "integer" and code.lstrip("-").isdigit():
+        return int(code)
+    return code

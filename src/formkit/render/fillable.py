@@ -1,0 +1,341 @@
+"""Fillable blank forms: the printable blank with AcroForm fields laid over it.
+
+WeasyPrint lays out the blank form; every place a value goes is marked in the
+HTML (``data-f``, ``data-cell``), and the boxes WeasyPrint placed there give
+the rectangles of the fields. pypdf then adds the fields. They are named by
+the record keys (``items.i1_1.rating``, ``rows.2.correction``): a dotted name
+is a field hierarchy in PDF, so the fully qualified name of each field is its
+key, and a filled form maps straight back to a record.
+
+Fonts. WeasyPrint's own ``<input>`` fields embed the whole 19 MB Noto CJK
+collection and extract as Kangxi radicals. These fields use their own
+embedded subset font instead (:mod:`formkit.render.fieldfont`).
+
+Choices become radio groups (export value = the choice code), multiple
+choices one check box per option (``key.code``), flags a check box. Dates are
+text fields that take ROC input (``115/11/21``); parsing normalises them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Form
+from ..validate import resolve
+from .model import schema_node
+
+PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
+
+FLAG_MULTILINE = 1 << 12
+FLAG_NO_TOGGLE_OFF = 1 << 14
+FLAG_RADIO = 1 << 15
+FLAG_PRINT = 4
+CJK_FONT = "FKCJK"
+DATE_HINT = "民國年/月/日，例如 115/11/21"
+
+
+@dataclass
+class Spot:
+    """Where a field goes: page index and rectangle in PDF points (x0, y0, x1, y1)."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+
+
+@dataclass
+class FieldSpec:
+    key: str
+    kind: str  # text, mtext, radio, check
+    spots: list[Spot] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # radio: one export value per spot
+    tooltip: str = ""
+
+
+def render_fillable_pdf(form: str | Form) -> bytes:
+    """The blank form as a PDF with AcroForm fields named by the record keys."""
+    from .fonts import faces
+    from .html import render_html
+    from .pdf import layout, payload, write_document
+
+    form = resolve(form)
+    faces()
+    html = render_html(form, None, fillable=True)
+    document = layout(html, title=form.full_title)
+    specs = _field_specs(form, document)
+    data = payload(form, {}, False)
+    data["fillable"] = True
+    pdf = write_document(document, data, pdf_variant=None)
+    return _add_fields(pdf, specs)
+
+
+def _rect(box: Any, page_height: float, *, padding: bool) -> tuple[float, float, float, float]:
+    if padding:
+        x, y = box.padding_box_x(), box.padding_box_y()
+        w, h = box.padding_width(), box.padding_height()
+    else:
+        x, y = box.border_box_x(), box.border_box_y()
+        w, h = box.border_width(), box.border_height()
+    return (
+        round(x * PX_TO_PT, 2),
+        round((page_height - y - h) * PX_TO_PT, 2),
+        round((x + w) * PX_TO_PT, 2),
+        round((page_height - y) * PX_TO_PT, 2),
+    )
+
+
+def _field_specs(form: Form, document: Any) -> list[FieldSpec]:
+    """The fields of the blank, in reading order, with the rectangles WeasyPrint laid out."""
+    from weasyprint.formatting_structure import boxes
+
+    cells: dict[str, Spot] = {}
+    spans: dict[str, Spot] = {}
+    ticks: list[tuple[str, str, Spot]] = []
+    fmts: dict[str, str] = {}
+    order: list[str] = []
+    seen: set[int] = set()
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or isinstance(box, boxes.TextBox | boxes.LineBox):
+                continue
+            if id(element) in seen or getattr(box, "element_tag", None) != element.tag:
+                continue
+            if element.get("data-cell"):
+                seen.add(id(element))
+                key = element.get("data-cell")
+                cells[key] = Spot(index, _rect(box, page.height, padding=True))
+                if key not in order:
+                    order.append(key)
+            elif element.get("data-f"):
+                seen.add(id(element))
+                key = element.get("data-f")
+                spot = Spot(index, _rect(box, page.height, padding=False))
+                if element.get("data-c") is not None and "box" in element.get("class", ""):
+                    ticks.append((key, element.get("data-c"), spot))
+                else:
+                    spans.setdefault(key, spot)
+                    fmts.setdefault(key, element.get("data-k") or "")
+                if key not in order:
+                    order.append(key)
+    specs: dict[str, FieldSpec] = {}
+    for key in order:
+        if key in spans:
+            node = schema_node(form.schema, key)
+            multiline = fmts.get(key) == "mtext" or node.get("x-multiline")
+            spec = FieldSpec(key, "mtext" if multiline else "text", tooltip=_tooltip(node, fmts[key]))
+            spec.spots.append(cells.get(key) or _widen(spans[key]))
+            specs[key] = spec
+    for key, code, spot in ticks:
+        node = schema_node(form.schema, key)
+        square = _square(spot)
+        if not code:
+            if node.get("type") != "boolean":
+                continue  # a flag box of a count: it follows from the count itself
+            specs.setdefault(key, FieldSpec(key, "check")).spots.append(square)
+        elif node.get("type") == "array":
+            sub = f"{key}.{code}"
+            specs.setdefault(sub, FieldSpec(sub, "check")).spots.append(square)
+        else:
+            spec = specs.setdefault(key, FieldSpec(key, "radio"))
+            spec.spots.append(square)
+            spec.codes.append(code)
+    return list(specs.values())
+
+
+def _tooltip(node: dict[str, Any], fmt: str) -> str:
+    title = str(node.get("title") or node.get("description") or "")
+    if fmt.startswith("date") or node.get("format") == "date":
+        return f"{title}（{DATE_HINT}）" if title else DATE_HINT
+    return title
+
+
+def _widen(spot: Spot) -> Spot:
+    """A blank's underline box, a little taller so that typed text sits on the line."""
+    x0, y0, x1, y1 = spot.rect
+    return Spot(spot.page, (x0, y0 - 1, x1, max(y1, y0 + 14)))
+
+
+def _square(spot: Spot) -> Spot:
+    """The printed □ inside its glyph box: a square as wide as the glyph, centred on it."""
+    x0, y0, x1, y1 = spot.rect
+    side = min(x1 - x0, y1 - y0) * 0.78
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half = side / 2
+    return Spot(spot.page, (round(cx - half, 2), round(cy - half, 2), round(cx + half, 2),
+                            round(cy + half, 2)))
+
+
+# ---------------------------------------------------------------------------
+# pypdf: the AcroForm
+
+
+def _standard_font(base: str) -> Any:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject(base),
+    })
+
+
+def _stream(writer: Any, content: bytes, width: float, height: float, resources: Any = None) -> Any:
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    stream[NameObject("/Type")] = NameObject("/XObject")
+    stream[NameObject("/Subtype")] = NameObject("/Form")
+    stream[NameObject("/BBox")] = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width),
+                                               FloatObject(height)])
+    if resources is not None:
+        stream[NameObject("/Resources")] = resources
+    return writer._add_object(stream)
+
+
+def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject, BooleanObject, DictionaryObject, FloatObject, NameObject, NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    from .fieldfont import pdf_font
+
+    font_dict = DictionaryObject({
+        NameObject(f"/{CJK_FONT}"): pdf_font(writer),
+        NameObject("/Helv"): writer._add_object(_standard_font("/Helvetica")),
+        NameObject("/ZaDb"): writer._add_object(_standard_font("/ZapfDingbats")),
+    })
+    fonts_ref = writer._add_object(font_dict)
+    top: list[Any] = []
+    parents: dict[str, Any] = {}
+
+    def parent_of(key: str) -> Any:
+        """The (created on demand) non-terminal field for the dotted prefix of key."""
+        if "." not in key:
+            return None
+        prefix, _ = key.rsplit(".", 1)
+        if prefix in parents:
+            return parents[prefix]
+        node = DictionaryObject({
+            NameObject("/T"): TextStringObject(prefix.rsplit(".", 1)[-1]),
+            NameObject("/Kids"): ArrayObject(),
+        })
+        ref = writer._add_object(node)
+        grand = parent_of(prefix)
+        if grand is None:
+            top.append(ref)
+        else:
+            node[NameObject("/Parent")] = grand
+            grand.get_object()["/Kids"].append(ref)
+        parents[prefix] = ref
+        return ref
+
+    def widget(spot: Spot) -> DictionaryObject:
+        page = writer.pages[spot.page]
+        return DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in spot.rect]),
+            NameObject("/F"): NumberObject(FLAG_PRINT),
+            NameObject("/P"): page.indirect_reference,
+        })
+
+    def attach(ref: Any, spot: Spot) -> None:
+        page = writer.pages[spot.page]
+        if "/Annots" not in page:
+            page[NameObject("/Annots")] = ArrayObject()
+        page["/Annots"].append(ref)
+
+    def box_ap(spot: Spot, on_name: str) -> DictionaryObject:
+        x0, y0, x1, y1 = spot.rect
+        w, h = x1 - x0, y1 - y0
+        inset = min(w, h) * 0.2
+        mark = f"0 g {inset:.2f} {inset:.2f} {w - 2 * inset:.2f} {h - 2 * inset:.2f} re f".encode()
+        return DictionaryObject({
+            NameObject("/N"): DictionaryObject({
+                NameObject(on_name): _stream(writer, mark, w, h),
+                NameObject("/Off"): _stream(writer, b"", w, h),
+            }),
+        })
+
+    for spec in specs:
+        name = spec.key.rsplit(".", 1)[-1]
+        parent = parent_of(spec.key)
+        if spec.kind in ("text", "mtext"):
+            spot = spec.spots[0]
+            x0, y0, x1, y1 = spot.rect
+            node = widget(spot)
+            node.update({
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject(name),
+                NameObject("/V"): TextStringObject(""),
+                NameObject("/DA"): TextStringObject(f"/{CJK_FONT} 10 Tf 0 g"),
+                NameObject("/Ff"): NumberObject(FLAG_MULTILINE if spec.kind == "mtext" else 0),
+                NameObject("/AP"): DictionaryObject({
+                    NameObject("/N"): _stream(writer, b"/Tx BMC EMC", x1 - x0, y1 - y0,
+                                              DictionaryObject({NameObject("/Font"): fonts_ref})),
+                }),
+            })
+            if spec.tooltip:
+                node[NameObject("/TU")] = TextStringObject(spec.tooltip)
+            refs = [(writer._add_object(node), spot)]
+            field_ref = refs[0][0]
+        elif spec.kind == "check":
+            spot = spec.spots[0]
+            node = widget(spot)
+            node.update({
+                NameObject("/FT"): NameObject("/Btn"),
+                NameObject("/T"): TextStringObject(name),
+                NameObject("/V"): NameObject("/Off"),
+                NameObject("/AS"): NameObject("/Off"),
+                NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
+                NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("n")}),
+                NameObject("/AP"): box_ap(spot, "/Yes"),
+            })
+            refs = [(writer._add_object(node), spot)]
+            field_ref = refs[0][0]
+        else:  # radio group: a field with one widget per option
+            group = DictionaryObject({
+                NameObject("/FT"): NameObject("/Btn"),
+                NameObject("/T"): TextStringObject(name),
+                NameObject("/Ff"): NumberObject(FLAG_RADIO | FLAG_NO_TOGGLE_OFF),
+                NameObject("/V"): NameObject("/Off"),
+                NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
+                NameObject("/Kids"): ArrayObject(),
+            })
+            field_ref = writer._add_object(group)
+            refs = []
+            for spot, code in zip(spec.spots, spec.codes, strict=True):
+                kid = widget(spot)
+                kid.update({
+                    NameObject("/Parent"): field_ref,
+                    NameObject("/AS"): NameObject("/Off"),
+                    NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("n")}),
+                    NameObject("/AP"): box_ap(spot, NameObject(f"/{code}")),
+                })
+                kid_ref = writer._add_object(kid)
+                group["/Kids"].append(kid_ref)
+                refs.append((kid_ref, spot))
+        if parent is None:
+            top.append(field_ref)
+        else:
+            field_ref.get_object()[NameObject("/Parent")] = parent
+            parent.get_object()["/Kids"].append(field_ref)
+        for ref, spot in refs:
+            attach(ref, spot)
+
+    writer._root_object[NameObject("/AcroForm")] = writer._add_object(DictionaryObject({
+        NameObject("/Fields"): ArrayObject(top),
+        NameObject("/DR"): DictionaryObject({NameObject("/Font"): fonts_ref}),
+        NameObject("/DA"): TextStringObject(f"/{CJK_FONT} 10 Tf 0 g"),
+        NameObject("/NeedAppearances"): BooleanObject(True),
+    }))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

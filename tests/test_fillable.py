@@ -1,0 +1,296 @@
+"""Fillable blank forms (AcroForm), filled by real tools, and the ``fields`` parse route."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
+
+from formkit import parse_pdf
+from formkit.catalog import get_form
+from formkit.errors import NotAFormPDFError
+from formkit.parse.fields import acroform_values
+from formkit.parse.pdfio import open_pdf
+from formkit.pointers import get
+from formkit.render.fillable import render_fillable_pdf
+from formkit.render.model import format_value, schema_node
+from formkit.validate import fill
+
+from .conftest import AS_OF, FORM_IDS
+
+needs_pdftk = pytest.mark.skipif(
+    shutil.which("pdftk") is None,
+    reason="pdftk-java is not installed; scripts/run-tests installs it",
+)
+
+
+@pytest.fixture(scope="module")
+def blanks() -> dict[str, bytes]:
+    return {fid: render_fillable_pdf(fid) for fid in FORM_IDS}
+
+
+def _record(form_id: str) -> dict[str, Any]:
+    report = fill(form_id, get_form(form_id).sample, as_of=AS_OF)
+    assert report.valid
+    return report.record
+
+
+def _fields(pdf: bytes) -> dict[str, Any]:
+    fields = acroform_values(open_pdf(pdf, name="blank.pdf"), "blank.pdf")
+    assert fields is not None
+    return fields
+
+
+_ROC_STYLES = ("{y}/{m}/{d}", "{y}年{m}月{d}日", "民國{y}年{m}月{d}日", "{y}.{m:02d}.{d:02d}",
+               "{y}{m:02d}{d:02d}")
+
+
+def _typed(form_id: str, name: str, value: Any, n: int) -> str:
+    """A value as a person types it into a text field (ROC dates in several styles)."""
+    form = get_form(form_id)
+    node = schema_node(form.schema, name)
+    if node.get("format") == "date" and isinstance(value, str):
+        d = date.fromisoformat(value)
+        return _ROC_STYLES[n % len(_ROC_STYLES)].format(y=d.year - 1911, m=d.month, d=d.day)
+    if isinstance(value, bool | int | float) and not isinstance(value, bool) and n % 3 == 1:
+        # full-width digits, as typed with a Chinese input method
+        return str(value).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return format_value(form, name, value)[0]
+
+
+def _person(form_id: str, record: dict[str, Any], fields: dict[str, Any]) -> tuple[dict, dict]:
+    """Field values a person would enter (name → text, or name → export state), and what
+    the record should hold afterwards for each field filled."""
+    texts: dict[str, str] = {}
+    states: dict[str, str] = {}
+    expected: dict[str, Any] = {}
+    form = get_form(form_id)
+    for n, (name, raw) in enumerate(sorted(fields.items())):
+        if raw.kind == "/Btn":
+            parent, _, code = name.rpartition(".")
+            if parent and schema_node(form.schema, parent).get("type") == "array":
+                chosen = get(record, parent) or []
+                if code in [str(c) for c in chosen]:
+                    states[name] = code
+                expected[parent] = sorted(str(c) for c in chosen)
+                continue
+            value = get(record, name)
+            if value is None:
+                continue
+            node = schema_node(form.schema, name)
+            if node.get("type") == "boolean" and not _is_radio(raw):
+                if value:
+                    states[name] = "Yes"
+                expected[name] = value
+            else:
+                states[name] = str(value).lower() if isinstance(value, bool) else str(value)
+                expected[name] = value
+            continue
+        value = get(record, name)
+        if value is None or value == "" or value == []:
+            continue
+        texts[name] = _typed(form_id, name, value, n)
+        expected[name] = value
+    return {"texts": texts, "states": states}, expected
+
+
+def _is_radio(raw: Any) -> bool:
+    return bool(raw.flags & (1 << 15))
+
+
+def _fill_pypdf(blank: bytes, entries: dict) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(blank))
+    values = dict(entries["texts"])
+    values.update({k: "/" + v for k, v in entries["states"].items()})
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _xfdf(entries: dict) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<xfdf xmlns="http://ns.adobe.com/xfdf/" xml:space="preserve"><fields>']
+    for name, value in {**entries["texts"], **entries["states"]}.items():
+        parts.append(f'<field name="{escape(name)}"><value>{escape(value)}</value></field>')
+    parts.append("</fields></xfdf>")
+    return "\n".join(parts)
+
+
+def _fill_pdftk(blank: bytes, entries: dict, tmp: Path) -> bytes:
+    (tmp / "blank.pdf").write_bytes(blank)
+    (tmp / "data.xfdf").write_text(_xfdf(entries), encoding="utf-8")
+    subprocess.run(
+        ["pdftk", str(tmp / "blank.pdf"), "fill_form", str(tmp / "data.xfdf"), "output",
+         str(tmp / "filled.pdf")],
+        check=True, capture_output=True, timeout=120,
+    )
+    return (tmp / "filled.pdf").read_bytes()
+
+
+def _compare(form_id: str, parsed: Any, expected: dict[str, Any]) -> list[str]:
+    wrong = []
+    for key, value in expected.items():
+        got = get(parsed.data, key)
+        if isinstance(value, list):  # check boxes come back in printed order
+            got, value = sorted(str(v) for v in got or []), sorted(str(v) for v in value)
+        if got != value:
+            wrong.append(f"{key}: {got!r} != {value!r}")
+    return wrong
+
+
+def _variant(form_id: str, record: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The sample with every free-text field replaced by values of our own."""
+    form = get_form(form_id)
+    out = __import__("copy").deepcopy(record)
+    samples = ["「測試」＆<公司>、（一）", "臺北市中正區重慶南路一段122號 5F-3",
+               "品保課　陳怡君 Chen, Yi-Chun", "第一行說明\n第二行：加註 A&B"]
+    from formkit.pointers import set_
+
+    for n, name in enumerate(sorted(fields)):
+        node = schema_node(form.schema, name)
+        if node.get("type") != "string" or node.get("enum") or node.get("format") or node.get("pattern"):
+            continue
+        if node.get("readOnly") or get(record, name) is None:
+            continue
+        text = samples[n % len(samples)]
+        if "\n" in text and node.get("x-multiline") is not True and "mtext" not in str(
+            [s for s in form.layout]
+        ):
+            text = text.replace("\n", "，")
+        if node.get("maxLength") and len(text) > node["maxLength"]:
+            continue
+        set_(out, name, text)
+    return out
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_fillable_fields_are_named_by_record_keys(form_id: str, blanks: dict[str, bytes]) -> None:
+    fields = _fields(blanks[form_id])
+    record = _record(form_id)
+    form = get_form(form_id)
+    assert len(fields) >= 5
+    for name, raw in fields.items():
+        parent, _, code = name.rpartition(".")
+        if raw.kind == "/Btn" and parent and schema_node(form.schema, parent).get("type") == "array":
+            assert code in [str(v) for v in schema_node(form.schema, parent)["items"].get("enum", [])]
+            continue
+        node = schema_node(form.schema, name)
+        assert node, f"{name} is not a key of the {form_id} schema"
+    filled_keys = [k for k in fields if get(record, k) is not None]
+    assert len(filled_keys) >= len(fields) // 3
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_pypdf_filled_form_parses_back_field_for_field(form_id: str, blanks) -> None:
+    record = _record(form_id)
+    entries, expected = _person(form_id, record, _fields(blanks[form_id]))
+    parsed = parse_pdf(_fill_pypdf(blanks[form_id], entries), as_of=AS_OF)
+    assert parsed.source == "fields" and parsed.form == form_id
+    assert _compare(form_id, parsed, expected) == []
+    assert all(parsed.confidence[k] == 1.0 for k in entries["texts"] if k in parsed.confidence)
+
+
+@needs_pdftk
+@pytest.mark.slow
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_pdftk_filled_form_parses_back_field_for_field(form_id: str, blanks, tmp_path) -> None:
+    record = _variant(form_id, _record(form_id), _fields(blanks[form_id]))
+    entries, expected = _person(form_id, record, _fields(blanks[form_id]))
+    parsed = parse_pdf(_fill_pdftk(blanks[form_id], entries, tmp_path), as_of=AS_OF)
+    assert parsed.source == "fields" and parsed.form == form_id
+    assert _compare(form_id, parsed, expected) == []
+
+
+def test_a_blank_never_filled_is_an_empty_record_with_missing_findings(blanks) -> None:
+    parsed = parse_pdf(blanks["mit/annex-09-corrective-plan"], as_of=AS_OF)
+    assert parsed.source == "fields"
+    assert parsed.data == {}
+    assert "company_name" in parsed.empty
+    assert {f.path for f in parsed.findings if f.rule == "schema"} >= {"/company_name", "/tax_id"}
+    assert not parsed.valid
+
+
+def test_typed_values_are_normalised(blanks) -> None:
+    entries = {"texts": {"company_name": "  臺灣精密工業股份有限公司 ", "tax_id": "０４５９ ５２５７",
+                         "submitted_date": "民國 113 年 5 月 20 日", "received_date": "1130521",
+                         "rows.0.finding": "第一行\r\n第二行  \r第三行"},
+               "states": {"submission_method": "mail", "rows.0.conform": "Yes"}}
+    parsed = parse_pdf(_fill_pypdf(blanks["mit/annex-09-corrective-plan"], entries), as_of=AS_OF)
+    assert parsed.data["company_name"] == "臺灣精密工業股份有限公司"
+    assert parsed.data["tax_id"] == "04595257"
+    assert parsed.data["submitted_date"] == "2024-05-20"
+    assert parsed.data["received_date"] == "2024-05-21"
+    assert parsed.data["submission_method"] == "mail"
+    assert parsed.data["rows"][0]["finding"] == "第一行\n第二行\n第三行"
+    assert parsed.data["rows"][0]["conform"] is True
+    assert len(parsed.data["rows"]) == 6  # a fixed table keeps its six printed rows
+    assert "industry" in parsed.empty
+
+
+def test_a_value_that_is_not_its_type_is_kept_for_review(blanks) -> None:
+    entries = {"texts": {"company_name": "甲公司", "submitted_date": "下週一"}, "states": {}}
+    parsed = parse_pdf(_fill_pypdf(blanks["mit/annex-09-corrective-plan"], entries), as_of=AS_OF)
+    assert parsed.data["submitted_date"] == "下週一"
+    assert parsed.confidence["submitted_date"] < 0.95
+    assert "submitted_date" in parsed.review
+    assert any(f.path == "/submitted_date" and f.rule == "schema" for f in parsed.findings)
+
+
+def test_empty_rows_of_a_repeating_table_make_no_row_objects(blanks) -> None:
+    form_id = "ciyue/fee-quote"
+    fields = _fields(blanks[form_id])
+    line_fields = sorted(k for k in fields if k.startswith("lines.2."))
+    assert line_fields, "the fee quote prints rows of fee lines"
+    texts = {k: "1" for k in line_fields if fields[k].kind == "/Tx"}
+    parsed = parse_pdf(_fill_pypdf(blanks[form_id], {"texts": texts, "states": {}}), as_of=AS_OF)
+    assert len(parsed.data["lines"]) == 1  # the third printed row, now the first
+
+
+def test_field_font_is_an_embedded_subset_that_extracts_as_unified_ideographs(blanks) -> None:
+    pdf = blanks["mit/annex-09-corrective-plan"]
+    assert len(pdf) < 6_000_000  # not the 19 MB collection
+    entries = {"texts": {"company_name": "一人工業", "industry": "木器"}, "states": {}}
+    filled = _fill_pypdf(pdf, entries)
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(filled)) as doc:
+        annots_text = "".join(
+            c["text"] for c in doc.pages[0].chars if c["fontname"].endswith("NotoSansCJKtc-Regular")
+        )
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=filled,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert "一人工業" in text or "一人工業" in annots_text
+    assert "⼀" not in text and "⼈" not in text  # no Kangxi radicals
+
+
+def test_fillable_blank_carries_the_form_id(blanks) -> None:
+    from formkit.parse.embedded import read_embedded
+
+    payload = read_embedded(io.BytesIO(blanks["oshpm/destruction-plan"]).getvalue())
+    assert payload["form"] == "oshpm/destruction-plan" and payload["data"] == {}
+    assert payload["fillable"] is True
+
+
+def test_a_pdf_form_that_is_not_formkits_needs_form(blanks) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(blanks["mit/annex-09-corrective-plan"]))
+    writer._root_object["/Names"].get_object().pop("/EmbeddedFiles")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(NotAFormPDFError, match="--form"):
+        parse_pdf(out.getvalue())
+    parsed = parse_pdf(out.getvalue(), form="mit/annex-09-corrective-plan", as_of=AS_OF)
+    assert parsed.source == "fields"
+    with pytest.raises(NotAFormPDFError, match="not a"):
+        parse_pdf(blanks["mit/annex-09-corrective-plan"], form="ciyue/fee-quote")
