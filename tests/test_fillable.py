@@ -294,3 +294,27 @@ def test_a_pdf_form_that_is_not_formkits_needs_form(blanks) -> None:
     assert parsed.source == "fields"
     with pytest.raises(NotAFormPDFError, match="not a"):
         parse_pdf(blanks["mit/annex-09-corrective-plan"], form="ciyue/fee-quote")
+
+
+def test_cli_blank_fillable_then_parse(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from formkit.cli import main
+
+    runner = CliRunner()
+    out = tmp_path / "blank.pdf"
+    made = runner.invoke(main, ["blank", "oshpm/destruction-plan", "-o", str(out), "--fillable"])
+    assert made.exit_code == 0 and out.is_file()
+    fields = _fields(out.read_bytes())
+    assert fields
+    read = runner.invoke(main, ["parse", str(out), "--format", "json", "--as-of", "2024-06-01"])
+    assert read.exit_code == 1  # an empty form: missing fields are errors
+    result = json.loads(read.stdout)
+    assert result["source"] == "fields" and result["data"] == {}
+    assert result["empty"] and result["review"] == []
+    refused = runner.invoke(main, ["blank", "oshpm/destruction-plan", "-o", str(tmp_path / "x.docx"),
+                                   "--fillable"])
+    assert refused.exit_code == 2 and "--fillable" in refused.stderr
+    assert not (tmp_path / "x.docx").exists()

@@ -19,6 +19,7 @@ text fields that take ROC input (``115/11/21``); parsing normalises them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..catalog import Form
@@ -339,3 +340,59 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def field_values(form: str | Form, record: dict[str, Any], names: list[str]) -> dict[str, str]:
+    """AcroForm values that put a record into a fillable blank (pre-filling a form).
+
+    ``names`` are the blank's field names. Text fields get the value as the form
+    prints it; choices get their export state (``/code``, ``/Yes``).
+    """
+    from ..pointers import get
+    from .model import format_value
+
+    form = resolve(form)
+    out: dict[str, str] = {}
+    for name in names:
+        parent, _, code = name.rpartition(".")
+        if parent and schema_node(form.schema, parent).get("type") == "array":
+            chosen = get(record, parent)
+            if isinstance(chosen, list) and code in [str(v) for v in chosen]:
+                out[name] = f"/{code}"
+            continue
+        value = get(record, name)
+        if value is None or value == "" or value == []:
+            continue
+        node = schema_node(form.schema, name)
+        if isinstance(value, bool):
+            if node.get("type") == "boolean" and _is_flag(form, name):
+                if value:
+                    out[name] = "/Yes"
+            else:
+                out[name] = f"/{str(value).lower()}"
+        elif _is_choice(form, name):
+            out[name] = f"/{value}"
+        elif not isinstance(value, dict | list) or all(not isinstance(v, dict | list) for v in value):
+            out[name] = format_value(form, name, value)[0]
+    return out
+
+
+@cache
+def _choice_keys(form_id: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys drawn as radio groups, and keys drawn as a single flag box, in the blank."""
+    from .model import build, iter_segments
+
+    radios: set[str] = set()
+    flags: set[str] = set()
+    for seg in iter_segments(build(resolve(form_id), None)):
+        if seg.kind == "box":
+            (radios if seg.code is not None else flags).add(seg.key)
+    return frozenset(radios), frozenset(flags)
+
+
+def _is_choice(form: Form, key: str) -> bool:
+    return key in _choice_keys(form.id)[0]
+
+
+def _is_flag(form: Form, key: str) -> bool:
+    return key in _choice_keys(form.id)[1]
