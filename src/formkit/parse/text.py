@@ -13,12 +13,18 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import combinations, islice
 from typing import Any
+
+import regex
 
 from ..catalog import Form
 from ..dates import to_iso
-from ..pointers import set_
+from ..pointers import get, set_
 from ..render.model import Block, Cell, Seg, build, schema_node
 
 TICKED = "■☑☒✓✔✗✘VvXx"
@@ -93,20 +99,67 @@ def _cell_text(crop: Any, right_edge: float) -> str:
     """A cell's text with soft wraps undone and hard line breaks kept.
 
     A line that runs up to the cell's right edge was wrapped by the renderer;
-    one that stops short ended with a line break typed by the user.
+    one that stops short ended with a line break typed by the user (see
+    :func:`_wrapped`). The text's left inset stands for the cell's padding on
+    the right too.
     """
     lines = crop.extract_text_lines()
     if not lines:
         return ""
+    pad = min(ln["x0"] for ln in lines) - crop.bbox[0]
     out = lines[0]["text"]
     for prev, line in zip(lines, lines[1:], strict=False):
-        size = max((c.get("size", 10) for c in prev.get("chars", [])), default=10)
-        wrapped = right_edge - prev["x1"] < 2.4 * size
+        wrapped = _wrapped(prev, line, right_edge - max(pad, 0.0))
         out = _glue(out, line["text"], WRAP) if wrapped else out + "\n" + line["text"]
     return out
 
 
-def _cell_regex(segs: list[Seg]) -> re.Pattern[str]:
+# Kinsoku: what a renderer never puts at the start, or at the end, of a line.
+_NO_LINE_START = "，。、；：？！）」』】〉》…%,.;:?!)]}"
+_NO_LINE_END = "（「『【〈《([{"
+
+
+def _wrapped(prev: dict[str, Any], line: dict[str, Any], limit: float) -> bool:
+    """True when the renderer broke the line, False when the user did.
+
+    A renderer moves down only what does not fit: when the next line's first
+    unbreakable piece (one CJK character, or a Latin word) would have fit in
+    the room left on the previous line, the break was typed (Enter). A short
+    typed line that happens to end near the edge still reads as a wrap.
+    """
+    chars = line.get("chars", [])
+    while chars and chars[0]["text"].isspace():
+        chars = chars[1:]
+    size = max((c.get("size", 10) for c in prev.get("chars", [])), default=10)
+    if not chars:
+        return limit - prev["x1"] < 2.4 * size
+    if prev["text"].rstrip()[-1:] in _NO_LINE_END or chars[0]["text"] in _NO_LINE_START:
+        return True
+    end = 1
+    if chars[0]["text"].isascii():
+        while end < len(chars) and chars[end]["text"].isascii() and chars[end]["text"] != " ":
+            if chars[end - 1]["text"] == "-" and chars[end]["text"].isalpha():
+                break  # a line may break after a hyphen
+            end += 1
+    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+        end += 1
+    piece = chars[end - 1]["x1"] - chars[0]["x0"]
+    if chars[0]["text"].isascii() or prev["text"].rstrip()[-1:].isascii():
+        piece += 0.35 * size  # the space a renderer drops where it breaks a line
+    # In doubt, a wrap: a wrongly joined line is flagged for review, a wrongly
+    # kept line break would not be.
+    return limit - prev["x1"] < piece + 0.15 * size
+
+
+# Set by read_text(fuzzy=True) for the OCR route; every helper that matches a
+# cell reads it through _cell_regex, so it need not be passed down to each.
+_FUZZY: ContextVar[bool] = ContextVar("formkit_fuzzy_anchors", default=False)
+
+
+def _cell_regex(segs: list[Seg], fuzzy: bool | None = None) -> Any:
+    """A cell's pattern: its anchors, with a group for each value and box."""
+    if fuzzy if fuzzy is not None else _FUZZY.get():
+        return _fuzzy_regex(tuple((s.kind, s.text if s.kind == "text" else "") for s in segs))
     parts = [r"^\s*"]
     for s in segs:
         if s.kind == "text":
@@ -118,6 +171,69 @@ def _cell_regex(segs: list[Seg]) -> re.Pattern[str]:
             parts.append(r"(.*?)\s*")
     parts.append(r"$")
     return re.compile("".join(parts), re.S)
+
+
+def _anchor_chars(c: str) -> str:
+    """A character class for one character of an anchor, as OCR may return it.
+
+    tesseract returns ASCII for full-width punctuation, and people type
+    either: （ and ( stand for each other, as NFKC says.
+    """
+    folded = unicodedata.normalize("NFKC", c)
+    forms = {c, folded} if len(folded) == 1 else {c}
+    forms |= {k for k, v in _FULL_WIDTH.items() if v == c or k == folded}
+    return "[" + "".join(regex.escape(f) for f in sorted(forms)) + "]" if len(forms) > 1 else regex.escape(c)
+
+
+_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def _anchor_errors(n: int) -> int:
+    """How many misread characters an anchor of n characters may have (about one in four)."""
+    return 0 if n <= 2 else min(10, max(1, n // 4))
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_regex(shape: tuple[tuple[str, str], ...]) -> Any:
+    """The cell pattern with each anchor matched up to a few character errors (OCR)."""
+    parts = [r"^\s*"]
+    for kind, text in shape:
+        if kind == "text":
+            chars = [_anchor_chars(c) for c in text if not c.isspace()]
+            if chars:
+                anchor = r"\s*".join(chars)
+                parts.append(rf"(?:{anchor}){{e<={_anchor_errors(len(chars))}}}\s*")
+        elif kind == "box":
+            parts.append(rf"([{regex.escape(BOXES)}圖品])?\s*")
+        else:
+            parts.append(r"(.*?)\s*")
+    parts.append(r"$")
+    return regex.compile("(?e)" + "".join(parts), regex.S)
+
+
+def _same_header(unit: Unit, header: str) -> bool:
+    """Whether a printed row is a repeating table's header (OCR'd: up to one error in five)."""
+    text = squash("".join(unit.cells))
+    if text == header:
+        return True
+    if not _FUZZY.get() or not header:
+        return False
+    k = max(1, len(header) // 5)
+    pattern = "".join(_anchor_chars(c) for c in header)
+    return regex.fullmatch(rf"(?:{pattern}){{e<={k}}}", text, regex.BESTMATCH) is not None
+
+
+def _sureness(text: str, m: Any, group: int) -> float:
+    """How sure the reading of a matched group is: 1.0 for a text layer.
+
+    OCR'd cell texts carry a ``rate(start, end, errors)`` method (the least
+    sure character of the span, and the anchors' misread characters).
+    """
+    rate = getattr(text, "rate", None)
+    if rate is None:
+        return 1.0
+    start, end = m.span(group)
+    return float(rate(start, end, sum(getattr(m, "fuzzy_counts", (0, 0, 0)))))
 
 
 def _join_lines(text: str, multiline: bool) -> tuple[str, bool]:
@@ -145,11 +261,11 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
     node = schema_node(form.schema, key)
     kind = node.get("type")
     if fmt in ("date", "date_long", "date_blank") or node.get("format") == "date":
-        iso = to_iso(squash(text))
+        iso = to_iso(squash(text)) or to_iso(_DATE_SKELETON.sub("", squash(text)))
         return (iso, True) if iso else (text, False)
     if fmt in ("money", "nt", "num") or node.get("x-kind") == "money":
-        digits = re.sub(r"[^\d-]", "", text)
-        return (int(digits), True) if digits else (text, False)
+        m = _MONEY.fullmatch(squash(text))
+        return (int(m[1].replace(",", "")), True) if m else (text, False)
     if "enum" in node:
         labels = _labels(form, key)
         for code, label in labels.items():
@@ -160,6 +276,16 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
         return text, False
     if kind == "array" and isinstance(node.get("items"), dict) and node["items"].get("type") == "string":
         return [part.strip() for part in text.split("、") if part.strip()], True
+    if kind == "array" and isinstance(node.get("items"), dict):
+        items = [_convert_item(node["items"], part) for part in text.split("、") if part.strip()]
+        if all(ok for _, ok in items):
+            return [v for v, _ in items], True
+        return text, False
+    if fmt == "yq" and kind == "object":
+        m = _YEAR_QUARTER.fullmatch(squash(text))
+        return ({"year": int(m[1]), "quarter": int(m[2])}, True) if m else (text, False)
+    if kind in ("object", "array"):
+        return text, False  # printed text cannot say how to build it
     if kind == "boolean":
         if squash(text) in ("是", "true"):
             return True, True
@@ -167,21 +293,58 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
             return False, True
         return text, False
     if kind in ("integer", "number"):
-        t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-        try:
-            value = float(t) if kind == "number" else int(t)
-        except ValueError:
-            return text, False
-        if isinstance(value, float) and value.is_integer() and "." not in t:
-            value = int(value)
-        return value, True
+        return _convert_item(node, text)
     return text, True
+
+
+# An amount as people type it: 12,345 / NT$12,345 / 新臺幣 12,345 元 (after squash).
+_MONEY = re.compile(
+    r"(?:新臺幣|新台幣|NT\$|NTD|\$)?(-?\d{1,3}(?:,\d{3})+|-?\d+)(?:元整?)?", re.ASCII
+)
+# An unfilled 年 月 日 blank left beside a date typed another way (113/5/20年月日).
+_DATE_SKELETON = re.compile(r"^年月日|年月日$")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?", re.ASCII)
+# The yq format: 113年度/第2季.
+_YEAR_QUARTER = re.compile(r"(\d{1,3})年度?/?第?([1-4])季", re.ASCII)
+
+
+def _convert_item(node: dict[str, Any], text: str) -> tuple[Any, bool]:
+    """A number (integer or not, as the schema says) from its printed text."""
+    kind = node.get("type")
+    t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    if kind not in ("integer", "number") or not _NUMBER.fullmatch(t):
+        return text, False
+    if kind == "integer":
+        return (int(t), True) if "." not in t else (text, False)
+    return (float(t) if "." in t else int(t)), True
 
 
 def _labels(form: Form, key: str) -> dict[str, str]:
     labels = form.meta.get("labels") or {}
     generic = re.sub(r"\.\d+(?=\.|$)", "", key)
     return {str(k): str(v) for k, v in (labels.get(key) or labels.get(generic) or {}).items()}
+
+
+# The blank DOCX's placeholder for a value; people type over it in full or in part.
+PLACEHOLDER = "＿"
+
+
+def _strip_placeholder(text: str) -> str:
+    """A typed value without what is left of the placeholder around it, line by line."""
+    lines = [ln.strip().strip(PLACEHOLDER).strip() for ln in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _is_flag(form: Form, key: str, ticked: bool) -> bool:
+    """Whether a flag box of a boolean reads as a value.
+
+    An unticked box says false, except for a derived (readOnly) field: a
+    person filling a blank form leaves those to the office, so an empty box
+    there is no answer, and reading it as false would contradict the value
+    the kit computes.
+    """
+    node = schema_node(form.schema, key)
+    return node.get("type") == "boolean" and (ticked or not node.get("readOnly"))
 
 
 class _Reader:
@@ -191,26 +354,32 @@ class _Reader:
         self.ticks: dict[str, list[str]] = {}
         self.flags: dict[str, bool] = {}
         self.seen: set[str] = set()
+        self.sure: dict[str, float] = {}  # ticks and flags read from OCR'd boxes
 
     def take(self, segs: list[Seg], text: str) -> bool:
         m = _cell_regex(segs).match(text)
         if not m:
             return False
-        groups = iter(m.groups())
+        groups = iter(enumerate(m.groups(), 1))
         for s in segs:
             if s.kind == "text":
                 continue
-            raw = next(groups)
+            n, raw = next(groups)
+            sure = _sureness(text, m, n)
             if s.kind == "box":
+                self.sure[s.key] = min(self.sure.get(s.key, 1.0), sure)
                 ticked = bool(raw) and raw in TICKED
                 if s.code is not None:
                     self.ticks.setdefault(s.key, [])
                     if ticked:
                         self.ticks[s.key].append(s.code)
-                elif schema_node(self.form.schema, s.key).get("type") == "boolean":
+                elif _is_flag(self.form, s.key, ticked):
                     self.flags[s.key] = ticked
+                elif schema_node(self.form.schema, s.key).get("type") == "boolean":
+                    self.result.empty.append(s.key)
                 continue
             value_text, changed = _join_lines(raw or "", s.fmt == "mtext")
+            value_text = _strip_placeholder(value_text)
             if s.key in self.seen:
                 continue
             if not value_text or set(value_text) <= set("＿_ 年月日"):
@@ -222,13 +391,16 @@ class _Reader:
             node = schema_node(self.form.schema, s.key)
             is_text = node.get("type") == "string" and "enum" not in node and not node.get("format")
             certain = ok and not (changed and is_text)
-            self.result.confidence[s.key] = 1.0 if certain else 0.85 if ok else 0.4
+            self.result.confidence[s.key] = min(1.0 if certain else 0.85 if ok else 0.4, sure)
         return True
 
     def finish(self) -> TextResult:
         for key, codes in self.ticks.items():
             node = schema_node(self.form.schema, key)
             if node.get("type") == "array":
+                if not codes:  # nothing ticked: no answer, not an empty list
+                    self.result.empty.append(key)
+                    continue
                 set_(self.result.data, key, codes)
             elif len(codes) == 1:
                 set_(self.result.data, key, _typed_code(node, codes[0]))
@@ -239,10 +411,10 @@ class _Reader:
             else:
                 self.result.empty.append(key)
                 continue
-            self.result.confidence.setdefault(key, 1.0)
+            self.result.confidence.setdefault(key, self.sure.get(key, 1.0))
         for key, ticked in self.flags.items():
             set_(self.result.data, key, ticked)
-            self.result.confidence.setdefault(key, 1.0)
+            self.result.confidence.setdefault(key, self.sure.get(key, 1.0))
         self.result.empty = sorted(set(self.result.empty) - set(self.result.confidence))
         return self.result
 
@@ -271,18 +443,49 @@ def _expected_units(form: Form) -> list[tuple[Block, list[Cell] | None]]:
 
 
 def _row_matches(reader: _Reader, cells: list[Cell], unit: Unit, commit: bool) -> bool:
-    if len(cells) != len(unit.cells):
-        if len(cells) == 1 and not unit.table:
-            pass
-        else:
-            return False
+    texts = _aligned(cells, unit)
+    if texts is None:
+        return False
     if not commit:
-        return all(_cell_regex(c.segs).match(t) for c, t in zip(cells, unit.cells, strict=False))
-    return all(reader.take(c.segs, t) for c, t in zip(cells, unit.cells, strict=False))
+        return True
+    return all(reader.take(c.segs, t) for c, t in zip(cells, texts, strict=False))
 
 
-def read_text(form: Form, units: list[Unit]) -> TextResult:
-    """Recover a record from printed units using the form's layout as the map."""
+def _aligned(cells: list[Cell], unit: Unit) -> list[str] | None:
+    """The unit's cell texts matched to the layout's cells; None when the row is another.
+
+    A vertically merged cell that runs over a page break leaves an empty cell
+    in its column on the next page: empty cells beyond the layout's count are
+    dropped, whichever choice lets every cell match.
+    """
+    texts = unit.cells
+    if len(cells) == len(texts) or (len(cells) == 1 and not unit.table):
+        choices: Iterable[list[str]] = [texts]
+    elif unit.table and len(texts) > len(cells):
+        empty = [i for i, t in enumerate(texts) if not t.strip()]
+        drops = islice(combinations(empty, len(texts) - len(cells)), 64)
+        choices = ([t for i, t in enumerate(texts) if i not in drop] for drop in drops)
+    else:
+        choices = []
+    for candidate in choices:
+        if all(_cell_regex(c.segs).match(t) for c, t in zip(cells, candidate, strict=False)):
+            return candidate
+    return None
+
+
+def read_text(form: Form, units: list[Unit], *, fuzzy: bool = False) -> TextResult:
+    """Recover a record from printed units using the form's layout as the map.
+
+    ``fuzzy`` (the OCR route) lets anchors match with a few misread characters.
+    """
+    token = _FUZZY.set(fuzzy)
+    try:
+        return _read_text(form, units)
+    finally:
+        _FUZZY.reset(token)
+
+
+def _read_text(form: Form, units: list[Unit]) -> TextResult:
     reader = _Reader(form)
     expected = _expected_units(form)
     pos = 0
@@ -298,25 +501,82 @@ def read_text(form: Form, units: list[Unit]) -> TextResult:
         header = squash("".join(s.text for c in block.rows[0] for s in c.segs))
         start = None
         for j in range(pos, min(len(units), pos + 60)):
-            if units[j].table and squash("".join(units[j].cells)) == header:
+            if units[j].table and _same_header(units[j], header):
                 start = j + 1
                 break
         if start is None:
             continue
         proto = _prototype(form, block.field)
         nxt = expected[idx + 1][1] if idx + 1 < len(expected) else None
-        i, j = 0, start
+        fixed = _is_fixed(form, block.field)
+        i, j, k = 0, start, 0
         while j < len(units) and units[j].table:
             if nxt is not None and _row_matches(reader, nxt, units[j], commit=False):
                 break
             if i + 1 >= len(proto.rows):
                 break
             cells = proto.rows[i + 1]
-            if not _row_matches(reader, cells, units[j], commit=True):
+            if not _row_matches(reader, cells, units[j], commit=False):
                 break
+            if fixed:  # each row is a fixed question: it keeps its place
+                _row_matches(reader, cells, units[j], commit=True)
+            elif _has_entries(cells, units[j]):  # an empty row of a blank form is no row
+                _row_matches(reader, _renumbered(cells, block.field, i, k), units[j], commit=True)
+                k += 1
             i, j = i + 1, j + 1
+        if fixed:
+            _fill_holes(reader.result.data, block.field)
         pos = j
     return reader.finish()
+
+
+def _is_fixed(form: Form, key: str) -> bool:
+    """Whether a table's rows are fixed questions (``fixed: true``), not a list that grows."""
+    for spec in form.layout:
+        body = spec.get("table") if isinstance(spec, dict) else None
+        if isinstance(body, dict) and body.get("field") == key:
+            return bool(body.get("fixed"))
+    return False
+
+
+def _has_entries(cells: list[Cell], unit: Unit) -> bool:
+    """Whether a printed table row holds anything written or ticked."""
+    for cell, text in zip(cells, _aligned(cells, unit) or [], strict=False):
+        m = _cell_regex(cell.segs).match(text)
+        if not m:
+            continue
+        fields = [s for s in cell.segs if s.kind != "text"]
+        for s, raw in zip(fields, m.groups(), strict=True):
+            if s.kind == "box" and raw and raw in TICKED:
+                return True
+            if s.kind == "value":
+                value = _strip_placeholder(_join_lines(raw or "", True)[0])
+                if value and not set(value) <= set("＿_ 年月日"):
+                    return True
+    return False
+
+
+def _renumbered(cells: list[Cell], key: str, printed: int, index: int) -> list[Cell]:
+    """A printed row's cells with their keys moved to record row ``index``.
+
+    Rows a person skipped are not rows of the record, so the rows after them
+    move up.
+    """
+    if printed == index:
+        return cells
+    old, new = f"{key}.{printed}.", f"{key}.{index}."
+
+    def move(s: Seg) -> Seg:
+        return replace(s, key=new + s.key[len(old):]) if s.key.startswith(old) else s
+
+    return [replace(c, segs=[move(s) for s in c.segs]) for c in cells]
+
+
+def _fill_holes(data: dict[str, Any], key: str) -> None:
+    """A fixed table's rows left empty before a filled one become empty objects."""
+    rows = get(data, key)
+    if isinstance(rows, list):
+        rows[:] = [{} if r is None else r for r in rows]
 
 
 MAX_TABLE_ROWS = 500

@@ -166,9 +166,27 @@ def _grid(sd: Any, block: Block, blank: bool) -> None:
     for row in table.rows:  # a form's row is never split across pages
         trpr = row._tr.get_or_add_trPr()
         trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
-    for i, column in enumerate(table.columns):
-        for cell in column.cells:
-            cell.width = Mm(col_mm[i])
+    _set_widths(table, [Mm(mm) for mm in col_mm])
+
+
+def _set_widths(table: Any, cols: list[Any]) -> None:
+    """The layout's column widths on the grid and on every cell, merged ones included.
+
+    Office suites lay a fixed table out from ``w:tblGrid``; python-docx fills it
+    with equal columns narrower than the page, and gives a merged cell the
+    width of one column. Narrow cells wrap values inside Latin tokens, which
+    the text parser cannot undo, so the grid carries the real widths.
+    """
+    from docx.shared import Emu
+
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, cols, strict=False):
+        grid_col.w = width
+    for tr in table._tbl.tr_lst:
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Emu(sum(cols[col : col + span]))
+            col += span
 
 
 def _fill_cell(target: Any, cell: Cell, blank: bool) -> None:

@@ -1,0 +1,777 @@
+"""A person filling the kit's blank DOCX by hand, simulated with python-docx.
+
+Applicants open ``formkit blank FORM -o blank.docx`` in Word or LibreOffice,
+type over the placeholders, tick boxes by replacing □ with ■ (or ☑, ☒, V, X,
+✓), export a PDF and send it in. This module does what such a person does to
+the DOCX: it finds the cell of every field (the blank DOCX is drawn from the
+blank document model, cell for cell, so the two are walked side by side) and
+types the value the way people type it — ROC dates in several spellings,
+amounts with or without ``NT$``, narratives as several paragraphs,
+placeholders overwritten in full or in part.
+
+It records what it typed as the values the parser must give back, so the
+test and the benchmark (``tests/test_handfilled.py``,
+``benchmarks/handfilled.py``) judge the parser against what the person did,
+not against the record.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import random
+import shutil
+import subprocess
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from formkit.catalog import Form, get_form
+from formkit.pointers import get
+from formkit.render.docx import render_docx
+from formkit.render.model import EMPTY_BOX, Block, Cell, Seg, build, schema_node
+from formkit.validate import fill
+
+AS_OF = date(2024, 6, 1)
+DATE_BLANK = "    年    月    日"
+UNDERSCORES = "＿＿＿＿"
+# What people put in place of □; "V " and "✓ " are followed by a space.
+TICKS = ["■", "■", "■", "☑", "☒", "V", "X", "✓", "V ", "✓ ", "v"]
+DATE_FORMATS = ("date", "date_long", "date_blank")
+
+
+@dataclass
+class Filled:
+    """A blank DOCX filled by the simulated person, and what the parser owes back."""
+
+    form_id: str
+    variant: str
+    docx: bytes
+    typed: dict[str, Any] = field(default_factory=dict)  # key -> the value as the schema types it
+    left_empty: set[str] = field(default_factory=set)  # fields with a printed place left blank
+    no_place: list[str] = field(default_factory=list)  # record fields the blank has no place for
+
+    @property
+    def stem(self) -> str:
+        return f"{self.form_id.replace('/', '__')}__{self.variant}"
+
+
+# ---------------------------------------------------------------------------
+# The variants: each form's sample (filled, derived fields included, as a
+# careful person who works the totals out would type them), and a record of
+# our own with other Chinese values, derived fields and some optional fields
+# left empty. The variants need not pass every rule (a few do not): the parser
+# reads what is written, and validation is another step.
+
+DROP = object()  # in a variant: a field left empty on purpose
+
+
+def _merge(base: Any, patch: Any) -> Any:
+    if isinstance(patch, dict):
+        out = dict(base) if isinstance(base, dict) else {}
+        for k, v in patch.items():
+            if v is DROP:
+                out.pop(k, None)
+            else:
+                out[k] = _merge(out.get(k), v)
+        return out
+    if isinstance(patch, list):
+        return [_merge(None, v) for v in patch]
+    return copy.deepcopy(patch)
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "ciyue/fee-quote": {
+        "client": {
+            "name": "「阿里山」茶葉產銷合作社",
+            "ubn": "12345675",
+            "address": "嘉義縣番路鄉公田村（近觀音瀑布）",
+            "contact": "許家豪 & 林美玲",
+        },
+        "quote_no": "CY-Q-113-0117",
+        "quote_date": "2024-02-29",
+        "quote_kind": "addition",
+        "sites": [
+            {
+                "name": "番路第一廠",
+                "lines": 3,
+                "added_lines": 1,
+                "products": 8,
+                "extra_stage_hours": [2, 5],
+            },
+            {"name": "竹崎分裝場（委外）", "lines": 1, "added_lines": 0, "products": 4},
+        ],
+        "manual_person_day_adjustment": {
+            "days": -0.5,
+            "reason": "兩場區共用原料倉庫，合併查驗。\n分裝場僅一條包裝線，查驗時間酌減。",
+        },
+        "total_products_for_label_fee": 12,
+        "label_year": False,
+        "new_certificates": 0,
+        "reissued_certificates": 2,
+        "added_products": 3,
+        "ingredient_or_label_changes": [
+            {
+                "product": "高山烏龍茶 < 150g >",
+                "application_no": "CY-A-112-0088",
+                "changes": ["ingredient", "label"],
+            },
+        ],
+        "label_products": [
+            {"name": "阿里山高山烏龍茶", "packaging": "鋁箔袋", "size": "150 g"},
+            {"name": "金萱茶包", "packaging": "紙盒", "size": "2.5 g × 20 入"},
+        ],
+        "independent_sampling_trips": 0,
+        "travel_actual": DROP,
+        "lodging_actual": 4800,
+        "test_fees_actual": 12500,
+        "adhesive_label_printing_actual": 1350,
+        "handler": "王怡君",
+    },
+    "cnsmark/application": {
+        "applicant": {
+            "name": "「宏遠」電器股份有限公司",
+            "address": "新北市五股區五權路（五股工業區）7號",
+            "representative": "陳美惠",
+            "ubn": "04541302",
+            "phone": "(02) 2298-1234",
+        },
+        "factory_reg_no": DROP,
+        "foreign": False,
+        "item": "家用電器安全",
+        "item_class": DROP,
+        "product": {
+            "name": "電熱水瓶",
+            "model": "HW-3L & HW-5L",
+            "spec": "容量 3 公升及 5 公升\n額定電壓 110 V、消耗功率 700 W",
+        },
+        "cns_standard": "CNS 60335-2-15",
+        "factory": {"name": "宏遠電器桃園廠", "address": "桃園市蘆竹區南崁路二段50號"},
+        "mode": "factory_inspection",
+        "designated_mode": "factory_inspection",
+        "att": {
+            "registration": {
+                "title": "公司登記及工廠登記證明",
+                "pages": 4,
+                "copies": 2,
+                "language": "zh-TW",
+            },
+            "basic_data": {
+                "title": "廠商基本資料表（113 年版）",
+                "pages": 2,
+                "copies": 1,
+                "language": "zh-TW",
+            },
+            "qms_or_inspection": {
+                "type": "factory_inspection_report",
+                "issuer": "經濟部標準檢驗局",
+                "cert_no": "FI-113-0093",
+                "date": "2024-01-08",
+                "valid_to": "2027-01-07",
+                "accreditation_mark": False,
+                "attachment": {
+                    "title": "工廠檢查報告影本",
+                    "pages": 9,
+                    "copies": 1,
+                    "language": "zh-TW",
+                },
+            },
+            "test_report": {
+                "issuer": "台灣電子檢驗中心",
+                "report_no": "ETC-24-01077",
+                "date": "2024-03-15",
+                "sampling_date": "2024-02-26",
+                "result": "conform",
+            },
+            "translations": [
+                {
+                    "translates": "qms_or_inspection",
+                    "title": "工廠檢查報告中譯本",
+                    "pages": 9,
+                    "copies": 1,
+                    "language": "zh-TW",
+                },
+            ],
+        },
+        "fee_paid": {"amount": 12500, "receipt_no": "R-113-00871"},
+        "english_copy_requested": False,
+        "application_date": "2024-04-01",
+        "seal": {"name": "陳美惠", "method": "signature"},
+        "rectification": {"notice_delivered_date": "2024-04-12", "filed_date": "2024-05-03"},
+    },
+    "cnsmark/product-test-report": {
+        "report_no": "ETC-24-01077",
+        "issuer": {"name": "台灣電子檢驗中心", "recognition_no": "認可第 SL2-IN-E-0012 號"},
+        "company": {"name": "宏遠電器股份有限公司", "ubn": "04541302"},
+        "factory": {"name": "宏遠電器桃園廠", "address": "桃園市蘆竹區南崁路二段50號"},
+        "item": "家用電器安全",
+        "item_class": DROP,
+        "product": {"name": "電熱水瓶", "model": "HW-3L", "spec": "容量 3 公升\n額定 110 V／700 W"},
+        "cns_standard": "CNS 60335-2-15",
+        "purpose": "random_sampling",
+        "sampling": {"date": "2024-02-26", "place": "market", "sampler": "周志偉", "lot": DROP},
+        "method": "supervised_test",
+        "items": [
+            {
+                "item": "輸入功率及電流",
+                "result": "實測 712 W（容許 +5%／-10%）",
+                "verdict": "conform",
+            },
+            {"item": "溫升", "result": "把手 38 K、外殼 52 K", "verdict": "conform"},
+            {
+                "item": "標示及說明書",
+                "result": "未標示「不可空燒」警語\n說明書缺中文安全注意事項",
+                "verdict": "nonconform",
+            },
+        ],
+        "exempted_items": {
+            "mark": "商品安全標章",
+            "basis": "TR-2023-5567",
+            "report_date": "2023-11-20",
+            "items": ["耐濕性", "洩漏電流"],
+        },
+        "scope_of_retest": "labelling_only",
+        "overall": "nonconform",
+        "labelling_only_failure": True,
+        "report_date": "2024-03-15",
+        "delivered_date": "2024-03-18",
+    },
+    "cnsmark/qms-or-factory-inspection-report": {
+        "report_no": "FI-113-0093",
+        "mode": "factory_inspection",
+        "issuer": {"name": "經濟部標準檢驗局", "recognition_no": DROP},
+        "company": {"name": "宏遠電器股份有限公司", "ubn": "04541302"},
+        "factory": {
+            "name": "宏遠電器桃園廠",
+            "address": "桃園市蘆竹區南崁路二段50號",
+            "reg_no": "99704455",
+        },
+        "scope": ["電熱水瓶", "電茶壺（含保溫型）"],
+        "cns_standards": ["CNS 60335-1", "CNS 60335-2-15"],
+        "inspection_date": "2023-12-19",
+        "date": "2024-01-08",
+        "valid_to": "2027-01-07",
+        "result": "conform",
+        "accreditation_mark": False,
+        "accreditation_body": DROP,
+        "delivered_date": "2024-01-10",
+    },
+    "mit/annex-07-qms-assessment": {
+        "company": "「永信」食品工業股份有限公司",
+        "process": "調理、殺菌、充填及包裝",
+        "doc1": {
+            "answer": "yes",
+            "permit_info": "食品工廠登記 99-668877",
+            "valid_to": "2026-12-31",
+        },
+        "doc2": {
+            "answer": "yes",
+            "standard": "ISO 22000:2018 & HACCP",
+            "cert_no": "TW-FS-7788",
+            "valid_to": "2025-10-09",
+        },
+        "doc3": {"answer": "assess", "prior_date": "2021-03-02"},
+        "assessment_date": "2024-04-18",
+        "items": {
+            "i1_1": {"rating": "conform"},
+            "i1_2": {
+                "rating": "slight",
+                "evidence": {
+                    "population": 12,
+                    "not_executed": 1,
+                    "spec": "incomplete",
+                    "records": "ok",
+                    "unremedied_incident": False,
+                },
+            },
+            "i2_1": {"rating": "conform"},
+            "i2_2": {"rating": "conform"},
+            "i3_1": {
+                "rating": "major",
+                "evidence": {"spec": "none", "records": "none", "unremedied_incident": True},
+            },
+            "i3_2": {"rating": "conform"},
+            "i4_1": {"rating": "conform"},
+            "i4_2": {"rating": "na"},
+            "i5_1": {"rating": "conform"},
+            "i5_2": {"rating": "minor"},
+            "i6_1": {"rating": "conform"},
+        },
+        "cat": {
+            "c1": {"findings": [{"item": "1.2", "text": "溫度計 12 支中 1 支逾期未校正。"}]},
+            "c3": {
+                "findings": [
+                    {
+                        "item": "3.1",
+                        "text": "殺菌釜未建立操作規範（SOP）。\n抽查 3 批殺菌紀錄均未填寫。",
+                    }
+                ]
+            },
+            "c4": {"findings": [{"item": "4.2", "text": "不適用：無檢驗人員資格要求之製程。"}]},
+            "c5": {
+                "findings": [{"item": "5.2", "text": "pH 計校正紀錄 < 每月 1 次 > 之規定未落實。"}]
+            },
+        },
+        "summary": {
+            "case_type": "tracking",
+            "year_quarter": {"year": 113, "quarter": 2},
+            "cap_deadline": "2024-05-17",
+            "recommendations": "請於期限內提出殺菌釜操作規範。\n加強量測設備校正管理。",
+        },
+        "cb_name": "財團法人工業技術研究院",
+        "company_rep_signature": "張永信",
+        "assessor_signature": "李宛真",
+        "sign_date": "2024-04-18",
+        "assessor_training_cert_no": DROP,
+        "refused": False,
+    },
+    "mit/annex-09-corrective-plan": {
+        "company_name": "「永信」食品工業股份有限公司",
+        "tax_id": "12345675",
+        "industry": "調理食品",
+        "rows": [
+            {
+                "major": 0,
+                "minor": 0,
+                "slight": 1,
+                "finding": "1.2 溫度計逾期未校正。",
+                "correction": "已送校正（報告編號 CAL-0412）。\n建立校正到期提醒。",
+                "attachment_no": "附件一",
+            },
+            {"major": 0, "minor": 0, "slight": 0},
+            {
+                "major": 1,
+                "minor": 0,
+                "slight": 0,
+                "finding": "3.1 殺菌釜未建立操作規範。",
+                "correction": "訂定「殺菌釜操作規範」並完成教育訓練 & 考核。",
+                "attachment_no": "附件二、三",
+            },
+            {"major": 0, "minor": 0, "slight": 0},
+            {
+                "major": 0,
+                "minor": 1,
+                "slight": 0,
+                "finding": "5.2 pH 計校正頻率不足。",
+                "correction": "改為每週校正一次。",
+            },
+            {"major": 0, "minor": 0, "slight": 0},
+        ],
+        "submitted_date": "2024-05-10",
+        "received_date": DROP,
+        "submission_method": "email",
+        "postmark_date": DROP,
+        "transmitted_at": "2024-05-10T16:45:00+08:00",
+        "assessment_ref": "ITRI-MIT-113-0218",
+    },
+    "mit/annex-11-product-certificate": {
+        "cert_no": "MIT-FD-113-0218",
+        "holder": {
+            "name": "「永信」食品工業股份有限公司",
+            "address": "臺南市新營區民生路（南科新營園區）3號",
+            "representative": "張永信",
+            "tax_id": "12345675",
+        },
+        "category": "cat3",
+        "industry": "調理食品",
+        "products": [
+            {
+                "name": "麻油雞調理包",
+                "model": "YS-M01",
+                "code": "MIT-FD-113-0218-01",
+                "factory": "永信新營廠",
+            },
+        ],
+        "issue_date": "2024-08-01",
+        "cb": {"name": "財團法人工業技術研究院", "signature": "院長 劉文雄"},
+        "reissue": {
+            "kind": "replace",
+            "date": "2024-09-16",
+            "original": {"cert_no": "MIT-FD-110-0051", "valid_to": "2024-09-30"},
+        },
+        "extensions": [{"applied_date": "2024-07-02", "date": "2024-07-25"}],
+        "issuance": {
+            "review_passed_date": "2024-07-20",
+            "contract_signed_date": DROP,
+            "fee_paid_date": "2024-07-29",
+        },
+    },
+    "oshpm/destruction-plan": {
+        "obligor": {
+            "name": "「順發」國際貿易有限公司",
+            "address": "高雄市前鎮區成功二路（倉儲區）25號",
+            "representative": "蔡順發",
+            "ubn": "12345675",
+            "phone": DROP,
+            "national_id": "A123456789",
+        },
+        "case_no": "OSH-113-004567",
+        "product_name": "手持式電動砂輪機 & 配件",
+        "spec": "型號 AG-100\n額定 220 V、850 W",
+        "quantity": {"amount": 1200, "unit": "組"},
+        "site": "高雄市大寮區（合法處理場）大發路1號",
+        "method": "一、拆除電源線及馬達。\n二、以破碎機破壞機殼。\n三、金屬件熔解。",
+        "waste_handling": "金屬件交合格回收商。\n塑膠件送焚化廠。",
+        "notice_received_date": "2024-01-31",
+        "scheduled_date": "2024-03-05",
+        "date": "2024-02-15",
+        "seal": {"name": "蔡順發", "method": "signature"},
+        "review": {
+            "result": "fail",
+            "date": "2024-02-27",
+            "supervisor": "delegated",
+            "delegate": "高雄市政府勞工局 < 檢查處 >",
+            "reviewer": "周秀英",
+            "remarks": "銷燬方式未述明砂輪片之處理。\n請補正後重送。",
+        },
+    },
+}
+
+
+# Rows a person leaves empty before the first one they fill: the record's rows
+# move down on the page, and the parser must move them back up.
+SKIPPED_ROWS: dict[tuple[str, str], dict[str, int]] = {
+    ("mit/annex-11-product-certificate", "variant"): {"products": 1},
+    ("cnsmark/application", "variant"): {"att.translations": 1},
+}
+
+
+def variants(form_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(name, record) pairs to fill: the filled sample, then our own variant.
+
+    The variant is typed without its derived (readOnly) fields: those are
+    what a person leaves blank for the office to compute.
+    """
+    form = get_form(form_id)
+    sample = fill(form, form.sample, as_of=AS_OF).record
+    own = _merge({}, VARIANTS[form_id])
+    return [("sample", sample), ("variant", _strip_read_only(form, own))]
+
+
+def _strip_read_only(form: Form, record: dict[str, Any]) -> dict[str, Any]:
+    from formkit.schema import read_only_pointers
+    from formkit.validate import matches
+
+    out = copy.deepcopy(record)
+    for pattern in read_only_pointers(form.schema):
+        for ptr, _ in list(matches(pattern, out)):
+            parts = ptr.split("/")[1:]
+            node: Any = out
+            for part in parts[:-1]:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            if isinstance(node, dict):
+                node.pop(parts[-1], None)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The person.
+
+
+def _label(form: Form, key: str, code: Any) -> str:
+    import re
+
+    labels = form.meta.get("labels") or {}
+    generic = re.sub(r"\.\d+(?=\.|$)", "", key)
+    table = labels.get(key) or labels.get(generic) or {}
+    return str(table.get(code, code))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+class _Person:
+    """Types values and ticks boxes; ``rng`` varies the habits from field to field."""
+
+    def __init__(
+        self,
+        form: Form,
+        record: dict[str, Any],
+        rng: random.Random,
+        skip: dict[str, int] | None = None,
+    ):
+        self.form = form
+        self.record = record
+        self.rng = rng
+        self.skip = skip or {}  # table -> printed rows left empty before the first typed one
+        self.out = Filled(form.id, "", b"")
+        self.box_keys: dict[str, bool] = {}  # box group key -> some box ticked
+
+    # -- values ----------------------------------------------------------------
+    def date_text(self, iso: str, placeholder: str) -> str:
+        d = date.fromisoformat(iso)
+        y, m, dd = d.year - 1911, d.month, d.day
+        styles = [
+            f"{y}/{m}/{dd}",
+            f"{y}年{m}月{dd}日",
+            f"{y}.{m:02d}.{dd:02d}",
+            f"民國{y}年{m}月{dd}日",
+            f"{y}-{m}-{dd}",
+            f"{y}/{m:02d}/{dd:02d}",
+        ]
+        if placeholder == DATE_BLANK:  # typing into the blanks, keeping the spaces around
+            styles += [
+                f" {y} 年 {m} 月 {dd} 日",
+                f"  {y}  年  {m}  月  {dd}  日",
+                f"{y} 年 {m} 月 {dd} 日",
+            ]
+        else:
+            styles += [f"中華民國{y}年{m}月{dd}日"]
+        return self.rng.choice(styles)
+
+    def money_text(self, amount: int) -> str:
+        return self.rng.choice(
+            [
+                f"{amount:,}",
+                f"NT${amount:,}",
+                f"{amount}",
+                f"新臺幣{amount:,}元",
+                f"NT$ {amount:,}",
+                f"新臺幣 {amount:,} 元",
+            ]
+        )
+
+    def value_text(self, seg: Seg, value: Any, placeholder: str) -> str:
+        """The text a person types for a value, as it would be printed on paper."""
+        node = schema_node(self.form.schema, seg.key)
+        if seg.fmt in DATE_FORMATS or node.get("format") == "date":
+            return self.date_text(value, placeholder)
+        if seg.fmt in ("money", "nt", "num") or node.get("x-kind") == "money":
+            return self.money_text(int(value))
+        if isinstance(value, dict) and seg.fmt == "yq":
+            return f"{value['year']}年度/第{value['quarter']}季"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(
+                _number_text(v) if isinstance(v, int | float) else str(v) for v in value
+            )
+        if "enum" in node:
+            return _label(self.form, seg.key, value)
+        if isinstance(value, int | float):
+            return _number_text(value)
+        return str(value)
+
+    def overwrite(self, placeholder: str, typed: str) -> str:
+        """How the placeholder is typed over: in full, mostly; sometimes in part."""
+        if placeholder != UNDERSCORES or "\n" in typed:
+            return typed
+        habit = self.rng.random()
+        if habit < 0.6:
+            return typed
+        if habit < 0.75:
+            return typed + "＿＿"  # typed at the start, the rest of the line left
+        if habit < 0.9:
+            return "＿" + typed
+        return "＿＿" + typed + "＿＿"
+
+    def leave(self, placeholder: str) -> str:
+        """A field left empty: the placeholder stays, or is cleared."""
+        return placeholder if self.rng.random() < 0.7 else ""
+
+    def tick(self) -> str:
+        return self.rng.choice(TICKS)
+
+    # -- cells -----------------------------------------------------------------
+    def fill_cell(self, cell: Any, model: Cell) -> None:
+        paragraph = cell.paragraphs[0]
+        runs = paragraph.runs
+        if len(runs) != len(model.segs):
+            raise AssertionError(
+                f"{self.form.id}: runs {[r.text for r in runs]} vs segs {model.segs}"
+            )
+        alone = len(model.segs) == 1
+        for run, printed in zip(runs, model.segs, strict=True):
+            seg = self.moved(printed)
+            if seg is None:
+                continue  # a row skipped: its placeholders stay
+            if seg.kind == "box":
+                self.box(run, seg)
+            elif seg.kind == "value":
+                self.value(cell, run, seg, alone)
+
+    def moved(self, seg: Seg) -> Seg | None:
+        """The seg with the record's key, when rows were skipped; None in a skipped row."""
+        for table, n in self.skip.items():
+            prefix = table + "."
+            if seg.key.startswith(prefix):
+                row, _, rest = seg.key[len(prefix) :].partition(".")
+                if int(row) < n:
+                    return None
+                return replace(seg, key=f"{prefix}{int(row) - n}.{rest}")
+        return seg
+
+    def box(self, run: Any, seg: Seg) -> None:
+        if run.text != EMPTY_BOX:
+            raise AssertionError(f"{seg.key}: expected a box, found {run.text!r}")
+        value = get(self.record, seg.key)
+        node = schema_node(self.form.schema, seg.key)
+        if seg.code is None:  # a flag box: ticked when the value is true (or a non-zero count)
+            ticked = bool(value)
+            if node.get("type") == "boolean":
+                if ticked:
+                    self.out.typed[seg.key] = True
+                elif node.get("readOnly"):
+                    self.out.left_empty.add(seg.key)  # derived: unticked says nothing
+                else:
+                    self.out.typed[seg.key] = False
+        else:
+            if isinstance(value, list):
+                ticked = seg.code in [str(v) for v in value]
+            elif isinstance(value, bool):
+                ticked = str(value).lower() == seg.code.lower()
+            else:
+                ticked = value is not None and str(value) == seg.code
+            self.box_keys[seg.key] = self.box_keys.get(seg.key, False) or ticked
+        if ticked:
+            run.text = self.tick()
+
+    def value(self, cell: Any, run: Any, seg: Seg, alone: bool) -> None:
+        placeholder = run.text
+        if placeholder not in (UNDERSCORES, DATE_BLANK):
+            raise AssertionError(f"{seg.key}: unexpected placeholder {placeholder!r}")
+        value = get(self.record, seg.key)
+        if _empty(value) or isinstance(value, dict) and seg.fmt != "yq":
+            run.text = self.leave(placeholder)
+            if _empty(value):
+                self.out.left_empty.add(seg.key)
+            return
+        typed = self.value_text(seg, value, placeholder)
+        lines = typed.split("\n")
+        if len(lines) > 1 and alone:
+            # Enter between paragraphs: the cell's empty lines first, then new paragraphs.
+            run.text = lines[0]
+            paragraphs = cell.paragraphs
+            for i, line in enumerate(lines[1:], start=1):
+                if i < len(paragraphs) and not paragraphs[i].text:
+                    paragraphs[i].add_run(line)
+                else:
+                    cell.add_paragraph(line)
+        elif len(lines) > 1:
+            run.text = lines[0]
+            for line in lines[1:]:
+                run.add_break()
+                run.add_text(line)
+        else:
+            run.text = self.overwrite(placeholder, typed)
+        self.out.typed[seg.key] = value
+
+    def finish(self) -> None:
+        for key, ticked in self.box_keys.items():
+            value = get(self.record, key)
+            if ticked:
+                self.out.typed[key] = value
+            elif _empty(value):
+                self.out.left_empty.add(key)
+            else:
+                self.out.no_place.append(key)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cells_of(table: Any) -> list[list[Any]]:
+    """Each DOCX row's cells as drawn: a vertically merged cell only in its first row."""
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells = []
+        for tc in tr.tc_lst:
+            merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+            if merge is not None and merge.get(qn("w:val")) != "restart":
+                continue
+            cells.append(_Cell(tc, table))
+        rows.append(cells)
+    return rows
+
+
+def _fill_table(person: _Person, table: Any, block: Block) -> None:
+    drawn = _cells_of(table)
+    if len(drawn) != len(block.rows):
+        raise AssertionError(
+            f"{person.form.id}: {len(drawn)} DOCX rows for {len(block.rows)} model rows"
+        )
+    for cells, row in zip(drawn, block.rows, strict=True):
+        if len(cells) != len(row):
+            raise AssertionError(
+                f"{person.form.id}: {len(cells)} DOCX cells for {len(row)} model cells"
+            )
+        for cell, model in zip(cells, row, strict=True):
+            if any(s.kind != "text" for s in model.segs):
+                person.fill_cell(cell, model)
+
+
+def fill_blank(form_id: str, variant: str, record: dict[str, Any]) -> Filled:
+    """The blank DOCX of a form, filled in with a record the way a person would."""
+    import docx
+
+    form = get_form(form_id)
+    model = build(form, None)
+    document = docx.Document(io.BytesIO(render_docx(form, None)))
+    person = _Person(
+        form, record, random.Random(f"{form_id}/{variant}"), SKIPPED_ROWS.get((form_id, variant))
+    )
+    tables = iter(document.tables)
+    for block in model.blocks:
+        if block.kind in ("grid", "table", "signatures"):
+            _fill_table(person, next(tables), block)
+        elif any(s.kind != "text" for s in block.text):
+            raise NotImplementedError(f"{form_id}: a field outside a table")
+    person.finish()
+    printed = set(person.out.typed) | person.out.left_empty | set(person.out.no_place)
+    person.out.no_place += sorted(
+        k
+        for k, v in _leaves(record)
+        if not _empty(v) and k not in printed and not _covered(k, printed)
+    )
+    buf = io.BytesIO()
+    document.save(buf)
+    person.out.docx = buf.getvalue()
+    person.out.variant = variant
+    return person.out
+
+
+def _covered(key: str, printed: set[str]) -> bool:
+    """A leaf inside a value printed whole (year_quarter.year under year_quarter)."""
+    return any(key.startswith(p + ".") for p in printed)
+
+
+def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in _leaves(v, f"{key}.{k}" if key else k)]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [x for i, v in enumerate(value) for x in _leaves(v, f"{key}.{i}")]
+    return [(key, value)]
+
+
+def fill_all(form_ids: list[str]) -> list[Filled]:
+    return [fill_blank(fid, name, record) for fid in form_ids for name, record in variants(fid)]
+
+
+def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
+    """Every filled DOCX exported to PDF by LibreOffice in one call (each call costs seconds)."""
+    for f in filled:
+        (workdir / f"{f.stem}.docx").write_bytes(f.docx)
+    subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{workdir}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir),
+            *sorted(str(workdir / f"{f.stem}.docx") for f in filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    return {f.stem: workdir / f"{f.stem}.pdf" for f in filled}
