@@ -23,6 +23,32 @@ def _same(a: object, b: object) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
+def _fillable_round_trip(form, record: dict, target: Path, as_of: date | None) -> str:  # type: ignore[no-untyped-def]
+    """Write the fillable blank, fill it with pypdf as an applicant's PDF reader would, parse it."""
+    import io
+    import logging
+
+    from pypdf import PdfWriter
+
+    from formkit.parse.fields import acroform_values
+    from formkit.parse.pdfio import open_pdf
+    from formkit.render.fillable import field_values, render_fillable_pdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    blank = render_fillable_pdf(form)
+    write_atomic(target / f"{form.name}.fillable.pdf", blank)
+    names = sorted(acroform_values(open_pdf(blank, name="blank"), "blank") or {})
+    writer = PdfWriter(clone_from=io.BytesIO(blank))
+    values = field_values(form, record, names)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    buf = io.BytesIO()
+    writer.write(buf)
+    write_atomic(target / f"{form.name}.fillable-filled.pdf", buf.getvalue())
+    back = parse_pdf(buf.getvalue(), as_of=as_of)
+    return f"{back.source}: {len(back.confidence or {})} field(s), {len(back.review)} to review"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--as-of", type=date.fromisoformat, default=None)
@@ -44,6 +70,7 @@ def main() -> int:
             docx_paths[form.id] = target / f"{form.name}.docx"
             back = parse_pdf(target / f"{form.name}.pdf", as_of=args.as_of)
             pdf_ok = back.source == "embedded" and _same(back.data, report.record) and back.valid
+            fillable = _fillable_round_trip(form, report.record, target, args.as_of)
         except FormkitError as exc:
             print(f"{form.id}: {exc}", file=sys.stderr)
             failures += 1
@@ -51,7 +78,7 @@ def main() -> int:
         errors = len(report.errors)
         rows.append([form.id, "valid" if report.valid else f"{errors} error(s)",
                      f"{len(pdf) // 1024} KB", f"{len(docx) // 1024} KB",
-                     "ok" if pdf_ok else "DIFFERS", "", f"{time.perf_counter() - t0:.2f} s"])
+                     "ok" if pdf_ok else "DIFFERS", fillable, "", f"{time.perf_counter() - t0:.2f} s"])
         failures += (not report.valid) + (not pdf_ok)
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -69,15 +96,16 @@ def main() -> int:
                     # Text recovered from an office-suite export is for a person to review:
                     # its findings are reported, not counted as failures of the run.
                     state = "valid" if back.valid else f"{len(back.findings)} finding(s)"
-                    row[5] = f"{state}, {low} field(s) to review"
+                    row[6] = f"{state}, {low} field(s) to review"
                 except FormkitError as exc:
-                    row[5] = f"failed: {exc}"
+                    row[6] = f"failed: {exc}"
                     failures += 1
     else:
         for row in rows:
-            row[5] = "skipped (no LibreOffice)"
+            row[6] = "skipped (no LibreOffice)"
 
-    header = ["form", "record", "PDF", "DOCX", "PDF→parse", "DOCX→LibreOffice PDF→parse", "time"]
+    header = ["form", "record", "PDF", "DOCX", "PDF→parse", "fillable PDF→parse",
+              "DOCX→LibreOffice PDF→parse", "time"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
