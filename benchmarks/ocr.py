@@ -24,10 +24,10 @@ import numpy as np
 
 from formkit import parse_pdf, render_pdf
 from formkit.catalog import catalog, get_form
+from formkit.errors import FormkitError
 from formkit.validate import fill
 
 AS_OF = date(2024, 6, 1)
-ANGLES: list[float] = []
 
 
 def leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
@@ -67,7 +67,6 @@ def scan(pdf: bytes, dpi: int, seed: int) -> tuple[list[Any], int]:
         a[specks < 0.001] = 0
         a[specks > 0.999] = 255
         pages.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L"))
-        ANGLES.append(angle)
     return pages, len(doc)
 
 
@@ -82,7 +81,10 @@ def measure(form_id: str, dpi: int, seed: int) -> dict[str, Any]:
     pages, count = scan(render_pdf(form_id, record), dpi, seed)
     data = as_pdf(pages, dpi)
     t0 = time.perf_counter()
-    result = parse_pdf(data, as_of=AS_OF)
+    try:
+        result = parse_pdf(data, as_of=AS_OF)
+    except FormkitError as exc:
+        return {"form": form_id, "dpi": dpi, "seed": seed, "error": str(exc)}
     seconds = time.perf_counter() - t0
     fields = leaves(record)
     conf = result.confidence or {}
@@ -92,6 +94,7 @@ def measure(form_id: str, dpi: int, seed: int) -> dict[str, Any]:
     return {
         "form": form_id,
         "dpi": dpi,
+        "seed": seed,
         "identified": result.form == form_id,
         "fields": len(fields),
         "exact": round(len(exact) / len(fields), 3),
@@ -110,9 +113,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     forms = args.forms or [f.id for f in catalog()]
-    rows = [measure(f, dpi, args.seed) for dpi in args.dpi for f in forms]
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
+    for dpi in args.dpi:
+        for form_id in forms:
+            print(json.dumps(measure(form_id, dpi, args.seed), ensure_ascii=False), flush=True)
     return 0
 
 

@@ -1,121 +1,325 @@
-"""The ``ocr`` parse route: scans and photos of printed forms (tesseract chi_tra)."""
+"""Scans and photos of printed forms, read back by OCR (the ``ocr`` parse source).
+
+The scanner is simulated: each form's sample is rendered, rasterised at 300 or
+200 dpi, rotated by a seeded angle of 0.5° to 1.5° and given seeded grey noise
+and specks, then sent in as a PNG (one page) or an image-only PDF. Fields read
+at confidence 0.9 or more must be exact, nothing may reach 0.95, and the share
+of the sample's fields read exactly must reach a floor measured per form
+(``benchmarks/ocr.py`` prints the figures).
+"""
 
 from __future__ import annotations
 
 import io
-import random
 import shutil
+import struct
+import zlib
+from typing import Any
 
+import numpy as np
 import pytest
 
 from formkit import parse_pdf, render_pdf
 from formkit.catalog import get_form
-from formkit.errors import LimitExceeded, NotAFormPDFError
-from formkit.pointers import get
+from formkit.errors import EnvironmentProblem, LimitExceeded, NotAFormPDFError
+from formkit.parse import ParseResult, scanlines
 from formkit.validate import fill
 
-from .conftest import AS_OF
+from .conftest import AS_OF, FORM_IDS
 
 needs_tesseract = pytest.mark.skipif(
-    shutil.which("tesseract") is None,
-    reason="tesseract is not installed; scripts/setup.sh installs tesseract-ocr-chi-tra",
+    shutil.which("tesseract") is None, reason="tesseract is not installed (tesseract-ocr-chi-tra)"
 )
 
+# The share of the sample's fields (leaves: values, and lists of plain values) that
+# must come back exactly: a little under the share measured on these very scans
+# (tesseract 5.3.0, chi_tra from Debian 12), given after each floor. The certificate
+# is a hand-made template: its products table has no 項次 column, so those rows
+# are not read. `benchmarks/ocr.py` measures more seeds and both resolutions.
+FLOOR_300 = {
+    "ciyue/fee-quote": 0.80,  # 0.855 (multi-page TIFF)
+    "cnsmark/application": 0.82,  # 0.872
+    "cnsmark/product-test-report": 0.84,  # 0.897
+    "cnsmark/qms-or-factory-inspection-report": 0.72,  # 0.778
+    "mit/annex-07-qms-assessment": 0.87,  # 0.929
+    "mit/annex-09-corrective-plan": 0.75,  # 0.812
+    "mit/annex-11-product-certificate": 0.38,  # 0.429
+    "oshpm/destruction-plan": 0.77,  # 0.826
+}
+FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
+    "ciyue/fee-quote": 0.80,  # 0.855
+    "cnsmark/product-test-report": 0.74,  # 0.795
+    "mit/annex-09-corrective-plan": 0.74,  # 0.792
+    "oshpm/destruction-plan": 0.73,  # 0.783
+}
 
-def _scan(pdf: bytes, dpi: int, seed: int, *, as_pdf: bool) -> bytes:
-    """Rasterise a PDF as a scanner would: grey, a small rotation, salt-and-pepper noise."""
+
+# --- the simulated scanner ------------------------------------------------------------
+
+
+def _record(form_id: str) -> dict[str, Any]:
+    report = fill(form_id, get_form(form_id).sample, as_of=AS_OF)
+    return report.record
+
+
+def _scan(pdf: bytes, dpi: int, seed: int, *, expand: bool = False) -> list[Any]:
+    """Greyscale pages as a scanner gives them: a little rotated, grey noise, specks.
+
+    ``expand`` keeps the rotated corners, so the image is no longer A4-shaped.
+    """
     import pypdfium2 as pdfium
     from PIL import Image
 
-    rnd = random.Random(seed)
+    rng = np.random.default_rng(seed)
     doc = pdfium.PdfDocument(pdf)
     pages = []
-    for page in doc:
-        image = page.render(scale=dpi / 72).to_pil().convert("L")
-        image = image.rotate(rnd.uniform(-1.2, 1.2), resample=Image.BILINEAR, expand=True, fillcolor=255)
-        pixels = image.load()
-        w, h = image.size
-        for _ in range(w * h // 400):
-            pixels[rnd.randrange(w), rnd.randrange(h)] = rnd.choice((0, 255))
-        pages.append(image)
+    for i in range(len(doc)):
+        image = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        angle = float(rng.uniform(0.5, 1.5) * rng.choice([-1, 1]))
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=expand, fillcolor=255)
+        a = np.asarray(image, dtype=np.float64) + rng.normal(0, 8, (image.height, image.width))
+        specks = rng.random(a.shape)
+        a[specks < 0.001] = 0
+        a[specks > 0.999] = 255
+        pages.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L"))
     doc.close()
-    out = io.BytesIO()
-    if as_pdf:
-        pages[0].save(out, format="PDF", resolution=dpi, save_all=True, append_images=pages[1:])
-    else:
-        pages[0].save(out, format="PNG")
-    return out.getvalue()
+    return pages
 
 
-def _leaves(value, key=""):  # type: ignore[no-untyped-def]
+def _png(image: Any, dpi: int) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def _pdf(pages: list[Any], dpi: int) -> bytes:
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return buf.getvalue()
+
+
+def _tiff(pages: list[Any], dpi: int) -> bytes:
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", dpi=(dpi, dpi), save_all=True, append_images=pages[1:],
+                  compression="tiff_deflate")
+    return buf.getvalue()
+
+
+def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, f"{key}.{k}" if key else k)
-    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        for i, v in enumerate(value):
-            yield from _leaves(v, f"{key}.{i}")
-    else:
-        yield key, value
+        return [kv for k, v in value.items() for kv in _leaves(v, f"{key}.{k}" if key else k)]
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        return [kv for i, v in enumerate(value) for kv in _leaves(v, f"{key}.{i}")]
+    return [(key, value)]
 
 
-# Floors set a little under the shares measured with benchmarks/ocr.py (see BENCHMARKS.md).
-CASES = [
-    ("oshpm/destruction-plan", 300, True, 0.6),
-    ("mit/annex-09-corrective-plan", 300, True, 0.12),
-    ("oshpm/destruction-plan", 200, False, 0.4),
-]
+def _lookup(data: Any, key: str) -> Any:
+    for part in key.split("."):
+        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        elif isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _judge(
+    form_id: str, record: dict[str, Any], result: ParseResult, floor: float, label: str
+) -> None:
+    assert result.source == "ocr"
+    assert result.form == form_id
+    confidence = result.confidence or {}
+    assert confidence, "nothing was read"
+    assert max(confidence.values()) < 0.95, "an OCR value was reported as certain"
+    fields = _leaves(record)
+    sure_but_wrong = [
+        (k, v, _lookup(result.data, k)) for k, v in fields
+        if confidence.get(k, 0.0) >= 0.9 and _lookup(result.data, k) != v
+    ]
+    assert not sure_but_wrong, sure_but_wrong
+    exact = sum(_lookup(result.data, k) == v for k, v in fields) / len(fields)
+    print(f"{label}: {exact:.3f} of {len(fields)} fields exact, {len(result.review)} for review")
+    assert exact >= floor, f"{label}: {exact:.3f} exact, floor {floor}"
+
+
+# --- scans of filled forms -----------------------------------------------------------
 
 
 @needs_tesseract
 @pytest.mark.slow
-@pytest.mark.parametrize(("form_id", "dpi", "as_pdf", "floor"), CASES)
-def test_scans_read_back_with_every_value_for_review(form_id, dpi, as_pdf, floor) -> None:  # type: ignore[no-untyped-def]
-    record = fill(form_id, get_form(form_id).sample, as_of=AS_OF).record
-    scan = _scan(render_pdf(form_id, record), dpi, seed=dpi, as_pdf=as_pdf)
-    parsed = parse_pdf(scan, as_of=AS_OF)
-    assert parsed.source == "ocr" and parsed.form == form_id
-    assert parsed.confidence, "an OCR read reports a confidence per field"
-    assert max(parsed.confidence.values()) < 0.95  # never certain
-    assert set(parsed.review) == set(parsed.confidence)
-    leaves = [(k, v) for k, v in _leaves(record) if v not in (None, "", [])]
-    exact = sum(1 for k, v in leaves if get(parsed.data, k) == v)
-    assert exact / len(leaves) >= floor, f"{exact}/{len(leaves)} exact"
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_scan_at_300_dpi_reads_back(form_id: str) -> None:
+    """A scan sent as a PNG (one page), a multi-page TIFF or an image-only PDF reads back."""
+    record = _record(form_id)
+    pages = _scan(render_pdf(form_id, record), 300, seed=1)
+    if len(pages) == 1:
+        data = _png(pages[0], 300)
+    else:
+        data = _tiff(pages, 300) if form_id == "ciyue/fee-quote" else _pdf(pages, 300)
+    result = parse_pdf(data, as_of=AS_OF)
+    _judge(form_id, record, result, FLOOR_300[form_id], f"{form_id} @300")
 
 
 @needs_tesseract
 @pytest.mark.slow
-def test_a_scanned_blank_form_is_a_record_with_missing_findings() -> None:
-    scan = _scan(render_pdf("oshpm/destruction-plan", None), 300, seed=7, as_pdf=False)
-    parsed = parse_pdf(scan, as_of=AS_OF)
-    assert parsed.source == "ocr" and parsed.form == "oshpm/destruction-plan"
-    assert not parsed.valid and any(f.rule == "schema" for f in parsed.findings)
-
-
-def _png(image) -> bytes:  # type: ignore[no-untyped-def]
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+@pytest.mark.parametrize("form_id", sorted(FLOOR_200))
+def test_scan_at_200_dpi_reads_back(form_id: str) -> None:
+    record = _record(form_id)
+    pages = _scan(render_pdf(form_id, record), 200, seed=2, expand=True)
+    result = parse_pdf(_pdf(pages, 200), as_of=AS_OF)
+    _judge(form_id, record, result, FLOOR_200[form_id], f"{form_id} @200")
 
 
 @needs_tesseract
-@pytest.mark.parametrize("kind", ["noise", "white", "gradient"])
-def test_an_image_with_no_form_is_refused(kind: str) -> None:
+@pytest.mark.slow
+def test_scan_of_a_blank_printed_form_gives_empty_values() -> None:
+    form_id = "oshpm/destruction-plan"
+    pages = _scan(render_pdf(form_id, None), 300, seed=3)
+    result = parse_pdf(_png(pages[0], 300), as_of=AS_OF)
+    assert result.source == "ocr" and result.form == form_id
+    filled = [(k, v) for k, v in _leaves(result.data) if v not in (None, "", [], {}, False)]
+    assert filled == []
+    assert len(result.empty) >= 10, "the blanks were not recognised as empty fields"
+    assert max((result.confidence or {}).values(), default=0.0) < 0.95
+    assert not result.valid and any(f.rule == "schema" for f in result.findings)
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_form_named_with_form_option_must_match_the_scan() -> None:
+    record = _record("oshpm/destruction-plan")
+    page = _scan(render_pdf("oshpm/destruction-plan", record), 300, seed=4)[0]
+    data = _png(page, 300)
+    with pytest.raises(NotAFormPDFError, match="title of ciyue/fee-quote"):
+        parse_pdf(data, form="ciyue/fee-quote", as_of=AS_OF)
+
+
+# --- images that hold no form ---------------------------------------------------------
+
+
+def _image_bytes(array: np.ndarray, fmt: str = "PNG") -> bytes:
     from PIL import Image
 
-    rnd = random.Random(1)
-    if kind == "noise":
-        image = Image.frombytes("L", (800, 1000), bytes(rnd.randrange(256) for _ in range(800_000)))
-    elif kind == "white":
-        image = Image.new("L", (1240, 1754), 255)
-    else:
-        image = Image.linear_gradient("L").resize((900, 1200))
-    with pytest.raises(NotAFormPDFError):
-        parse_pdf(_png(image))
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, fmt)
+    return buf.getvalue()
 
 
-def test_a_truncated_image_is_refused() -> None:
+def _a4(value: int = 255) -> np.ndarray:
+    return np.full((1754, 1240), value, dtype=np.uint8)  # A4 at 150 dpi
+
+
+def test_random_noise_is_not_a_form() -> None:
+    noise = np.random.default_rng(5).integers(0, 256, (1754, 1240), dtype=np.uint8)
+    with pytest.raises(NotAFormPDFError, match="no printed form"):
+        parse_pdf(_image_bytes(noise))
+
+
+def test_white_page_is_not_a_form() -> None:
+    with pytest.raises(NotAFormPDFError, match="blank"):
+        parse_pdf(_image_bytes(_a4()))
+
+
+def test_photo_like_gradient_is_not_a_form() -> None:
+    y, x = np.mgrid[0:1754, 0:1240]
+    photo = (128 + 80 * np.sin(x / 90.0) * np.cos(y / 130.0)).astype(np.uint8)
+    photo[600:1100, 300:900] = 30  # a dark object in the middle
+    with pytest.raises(NotAFormPDFError, match="no printed form"):
+        parse_pdf(_image_bytes(np.stack([photo, photo // 2, photo], axis=-1), "JPEG"))
+
+
+@needs_tesseract
+def test_ruled_table_without_a_known_title_is_not_a_form() -> None:
+    from PIL import Image, ImageDraw
+
+    page = Image.fromarray(_a4())
+    draw = ImageDraw.Draw(page)
+    for y in (300, 380, 460):
+        draw.line((100, y, 1140, y), fill=0, width=2)
+    for x in (100, 600, 1140):
+        draw.line((x, 300, x, 460), fill=0, width=2)
+    draw.text((130, 320), "Invoice 42", fill=0)
+    with pytest.raises(NotAFormPDFError, match="not a formkit form"):
+        parse_pdf(_image_bytes(np.asarray(page)))
+
+
+def _odd_images() -> dict[str, bytes]:
     from PIL import Image
 
-    data = _png(Image.new("L", (600, 800), 255))
+    def save(image: Any, fmt: str, **kw: Any) -> bytes:
+        buf = io.BytesIO()
+        image.save(buf, fmt, **kw)
+        return buf.getvalue()
+
+    grey = Image.fromarray(np.random.default_rng(7).integers(0, 256, (300, 200), dtype=np.uint8))
+    return {
+        "one pixel": save(Image.new("L", (1, 1), 0), "PNG"),
+        "a sliver": save(Image.new("L", (4000, 3), 0), "PNG"),
+        "transparent": save(Image.new("RGBA", (400, 560), (0, 0, 0, 0)), "PNG"),
+        "16-bit": save(Image.new("I;16", (400, 560), 30000), "PNG"),
+        "palette": save(grey.convert("P"), "PNG"),
+        "cmyk jpeg": save(grey.convert("CMYK"), "JPEG"),
+        "bilevel tiff": save(grey.convert("1"), "TIFF"),
+        "png signature only": b"\x89PNG\r\n\x1a\n",
+        "tiff header only": b"II*\x00\x08\x00\x00\x00",
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(_odd_images()))
+def test_odd_images_are_refused_with_a_formkit_error(kind: str) -> None:
     with pytest.raises((NotAFormPDFError, LimitExceeded)):
+        parse_pdf(_odd_images()[kind])
+
+
+def test_truncated_png_is_refused_cleanly() -> None:
+    """Refused as unreadable, or, once WeasyPrint has set Pillow to load truncated
+    images (it does on import), decoded in part and refused as holding no form."""
+    noise = np.random.default_rng(6).integers(0, 256, (800, 600), dtype=np.uint8)
+    data = _image_bytes(noise)
+    with pytest.raises(NotAFormPDFError, match="not a readable image|no printed form"):
         parse_pdf(data[: len(data) // 2])
+
+
+def test_truncated_scan_pdf_is_refused_cleanly() -> None:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(_a4(200)).save(buf, "PDF")
+    with pytest.raises(NotAFormPDFError):
+        parse_pdf(buf.getvalue()[:300])
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims a size (its pixel data is cut short): only the header is read."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+
+
+def test_huge_image_is_refused_before_decoding() -> None:
+    with pytest.raises(LimitExceeded, match="pixels"):
+        parse_pdf(_png_header(40_000, 40_000))
+
+
+# --- the machine ---------------------------------------------------------------------
+
+
+def test_missing_tesseract_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scanlines.shutil, "which", lambda name: None)
+    with pytest.raises(EnvironmentProblem, match="tesseract-ocr-chi-tra"):
+        parse_pdf(_image_bytes(_a4()))
+
+
+@needs_tesseract
+def test_missing_language_model_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(scanlines, "LANG", "xx_nonexistent")
+    image = np.full((60, 200), 255, dtype=np.uint8)
+    image[20:40, 20:180] = 0
+    with pytest.raises(EnvironmentProblem, match="tesseract-ocr-chi-tra"):
+        scanlines.ocr_images([image], tmp_path, "7", 60)

@@ -16,16 +16,14 @@ import unicodedata
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import combinations, islice
 from typing import Any
-
-import regex
 
 from ..catalog import Form
 from ..dates import to_iso
 from ..pointers import get, set_
 from ..render.model import Block, Cell, Seg, build, schema_node
+from .fuzzy import cell_pattern, same_text
 
 TICKED = "■☑☒✓✔✗✘VvXx"
 BOXES = "□" + TICKED
@@ -159,7 +157,8 @@ _FUZZY: ContextVar[bool] = ContextVar("formkit_fuzzy_anchors", default=False)
 def _cell_regex(segs: list[Seg], fuzzy: bool | None = None) -> Any:
     """A cell's pattern: its anchors, with a group for each value and box."""
     if fuzzy if fuzzy is not None else _FUZZY.get():
-        return _fuzzy_regex(tuple((s.kind, s.text if s.kind == "text" else "") for s in segs))
+        shape = tuple((s.kind, s.text if s.kind == "text" else "") for s in segs)
+        return cell_pattern(shape, BOXES + "圖品")
     parts = [r"^\s*"]
     for s in segs:
         if s.kind == "text":
@@ -173,54 +172,20 @@ def _cell_regex(segs: list[Seg], fuzzy: bool | None = None) -> Any:
     return re.compile("".join(parts), re.S)
 
 
-def _anchor_chars(c: str) -> str:
-    """A character class for one character of an anchor, as OCR may return it.
+def _same_header(unit: Unit, header: str, ahead: int, columns: int) -> bool:
+    """Whether a printed row, ``ahead`` rows after the last one read, is a table's header.
 
-    tesseract returns ASCII for full-width punctuation, and people type
-    either: （ and ( stand for each other, as NFKC says.
+    OCR'd (bold header text reads worst), half of a header may be misread if
+    the row has the header's number of cells, but only in the next few rows:
+    tables of one form often share a header, and a match further on, even an
+    exact one, would be the next table's.
     """
-    folded = unicodedata.normalize("NFKC", c)
-    forms = {c, folded} if len(folded) == 1 else {c}
-    forms |= {k for k, v in _FULL_WIDTH.items() if v == c or k == folded}
-    return "[" + "".join(regex.escape(f) for f in sorted(forms)) + "]" if len(forms) > 1 else regex.escape(c)
-
-
-_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
-
-
-def _anchor_errors(n: int) -> int:
-    """How many misread characters an anchor of n characters may have (about one in four)."""
-    return 0 if n <= 2 else min(10, max(1, n // 4))
-
-
-@lru_cache(maxsize=4096)
-def _fuzzy_regex(shape: tuple[tuple[str, str], ...]) -> Any:
-    """The cell pattern with each anchor matched up to a few character errors (OCR)."""
-    parts = [r"^\s*"]
-    for kind, text in shape:
-        if kind == "text":
-            chars = [_anchor_chars(c) for c in text if not c.isspace()]
-            if chars:
-                anchor = r"\s*".join(chars)
-                parts.append(rf"(?:{anchor}){{e<={_anchor_errors(len(chars))}}}\s*")
-        elif kind == "box":
-            parts.append(rf"([{regex.escape(BOXES)}圖品])?\s*")
-        else:
-            parts.append(r"(.*?)\s*")
-    parts.append(r"$")
-    return regex.compile("(?e)" + "".join(parts), regex.S)
-
-
-def _same_header(unit: Unit, header: str) -> bool:
-    """Whether a printed row is a repeating table's header (OCR'd: up to one error in five)."""
     text = squash("".join(unit.cells))
-    if text == header:
-        return True
-    if not _FUZZY.get() or not header:
-        return False
-    k = max(1, len(header) // 5)
-    pattern = "".join(_anchor_chars(c) for c in header)
-    return regex.fullmatch(rf"(?:{pattern}){{e<={k}}}", text, regex.BESTMATCH) is not None
+    if not _FUZZY.get():
+        return text == header
+    return ahead <= 2 and unit.table and (
+        text == header or len(unit.cells) == columns and same_text(text, header, 0.5)
+    )
 
 
 def _sureness(text: str, m: Any, group: int) -> float:
@@ -501,7 +466,7 @@ def _read_text(form: Form, units: list[Unit]) -> TextResult:
         header = squash("".join(s.text for c in block.rows[0] for s in c.segs))
         start = None
         for j in range(pos, min(len(units), pos + 60)):
-            if units[j].table and _same_header(units[j], header):
+            if units[j].table and _same_header(units[j], header, j - pos, len(block.rows[0])):
                 start = j + 1
                 break
         if start is None:
