@@ -13,72 +13,31 @@ page. The fields are the record's leaves (values, and lists of plain values).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-import numpy as np
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from formkit import parse_pdf, render_pdf
-from formkit.catalog import catalog, get_form
-from formkit.errors import FormkitError
-from formkit.validate import fill
+from tests.scanner import as_pdf, scan  # noqa: E402
+
+from formkit import parse_pdf, render_pdf  # noqa: E402
+from formkit.catalog import catalog, get_form  # noqa: E402
+from formkit.errors import FormkitError  # noqa: E402
+from formkit.pointers import get, leaves  # noqa: E402
+from formkit.validate import fill  # noqa: E402
 
 AS_OF = date(2024, 6, 1)
 
 
-def leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
-    """The record's fields: dotted keys of plain values (a list of plain values is one)."""
-    if isinstance(value, dict):
-        return [kv for k, v in value.items() for kv in leaves(v, f"{key}.{k}" if key else k)]
-    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        return [kv for i, v in enumerate(value) for kv in leaves(v, f"{key}.{i}")]
-    return [(key, value)]
-
-
-def lookup(data: Any, key: str) -> Any:
-    for part in key.split("."):
-        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        elif isinstance(data, dict) and part in data:
-            data = data[part]
-        else:
-            return None
-    return data
-
-
-def scan(pdf: bytes, dpi: int, seed: int) -> tuple[list[Any], int]:
-    """The pages as a scanner might give them: greyscale, a little rotated, noisy."""
-    import pypdfium2 as pdfium
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    doc = pdfium.PdfDocument(pdf)
-    pages = []
-    for i in range(len(doc)):
-        image = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        angle = float(rng.uniform(0.5, 1.5) * rng.choice([-1, 1]))
-        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-        a = np.asarray(image, dtype=np.float64) + rng.normal(0, 8, (image.height, image.width))
-        specks = rng.random(a.shape)
-        a[specks < 0.001] = 0
-        a[specks > 0.999] = 255
-        pages.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L"))
-    return pages, len(doc)
-
-
-def as_pdf(pages: list[Any], dpi: int) -> bytes:
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
-    return buf.getvalue()
-
-
 def measure(form_id: str, dpi: int, seed: int) -> dict[str, Any]:
     record = fill(form_id, get_form(form_id).sample, as_of=AS_OF).record
-    pages, count = scan(render_pdf(form_id, record), dpi, seed)
+    pages = scan(render_pdf(form_id, record), dpi, seed)
+    count = len(pages)
     data = as_pdf(pages, dpi)
     t0 = time.perf_counter()
     try:
@@ -88,7 +47,7 @@ def measure(form_id: str, dpi: int, seed: int) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     fields = leaves(record)
     conf = result.confidence or {}
-    exact = [k for k, v in fields if lookup(result.data, k) == v]
+    exact = [k for k, v in fields if get(result.data, k) == v]
     sure = [k for k, _ in fields if conf.get(k, 0) >= 0.9]
     wrong_sure = [k for k in sure if k not in exact]
     return {

@@ -23,9 +23,11 @@ from formkit import parse_pdf, render_pdf
 from formkit.catalog import get_form
 from formkit.errors import EnvironmentProblem, LimitExceeded, NotAFormPDFError
 from formkit.parse import ParseResult, scanlines
+from formkit.pointers import get, leaves
 from formkit.validate import fill
 
 from .conftest import AS_OF, FORM_IDS
+from .scanner import as_pdf, scan
 
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="tesseract is not installed (tesseract-ocr-chi-tra)"
@@ -62,39 +64,9 @@ def _record(form_id: str) -> dict[str, Any]:
     return report.record
 
 
-def _scan(pdf: bytes, dpi: int, seed: int, *, expand: bool = False) -> list[Any]:
-    """Greyscale pages as a scanner gives them: a little rotated, grey noise, specks.
-
-    ``expand`` keeps the rotated corners, so the image is no longer A4-shaped.
-    """
-    import pypdfium2 as pdfium
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    doc = pdfium.PdfDocument(pdf)
-    pages = []
-    for i in range(len(doc)):
-        image = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        angle = float(rng.uniform(0.5, 1.5) * rng.choice([-1, 1]))
-        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=expand, fillcolor=255)
-        a = np.asarray(image, dtype=np.float64) + rng.normal(0, 8, (image.height, image.width))
-        specks = rng.random(a.shape)
-        a[specks < 0.001] = 0
-        a[specks > 0.999] = 255
-        pages.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L"))
-    doc.close()
-    return pages
-
-
 def _png(image: Any, dpi: int) -> bytes:
     buf = io.BytesIO()
     image.save(buf, "PNG", dpi=(dpi, dpi))
-    return buf.getvalue()
-
-
-def _pdf(pages: list[Any], dpi: int) -> bytes:
-    buf = io.BytesIO()
-    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return buf.getvalue()
 
 
@@ -105,25 +77,6 @@ def _tiff(pages: list[Any], dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        return [kv for k, v in value.items() for kv in _leaves(v, f"{key}.{k}" if key else k)]
-    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        return [kv for i, v in enumerate(value) for kv in _leaves(v, f"{key}.{i}")]
-    return [(key, value)]
-
-
-def _lookup(data: Any, key: str) -> Any:
-    for part in key.split("."):
-        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        elif isinstance(data, dict) and part in data:
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def _judge(
     form_id: str, record: dict[str, Any], result: ParseResult, floor: float, label: str
 ) -> None:
@@ -132,13 +85,13 @@ def _judge(
     confidence = result.confidence or {}
     assert confidence, "nothing was read"
     assert max(confidence.values()) < 0.95, "an OCR value was reported as certain"
-    fields = _leaves(record)
+    fields = leaves(record)
     sure_but_wrong = [
-        (k, v, _lookup(result.data, k)) for k, v in fields
-        if confidence.get(k, 0.0) >= 0.9 and _lookup(result.data, k) != v
+        (k, v, get(result.data, k)) for k, v in fields
+        if confidence.get(k, 0.0) >= 0.9 and get(result.data, k) != v
     ]
     assert not sure_but_wrong, sure_but_wrong
-    exact = sum(_lookup(result.data, k) == v for k, v in fields) / len(fields)
+    exact = sum(get(result.data, k) == v for k, v in fields) / len(fields)
     print(f"{label}: {exact:.3f} of {len(fields)} fields exact, {len(result.review)} for review")
     assert exact >= floor, f"{label}: {exact:.3f} exact, floor {floor}"
 
@@ -152,11 +105,11 @@ def _judge(
 def test_scan_at_300_dpi_reads_back(form_id: str) -> None:
     """A scan sent as a PNG (one page), a multi-page TIFF or an image-only PDF reads back."""
     record = _record(form_id)
-    pages = _scan(render_pdf(form_id, record), 300, seed=1)
+    pages = scan(render_pdf(form_id, record), 300, seed=1)
     if len(pages) == 1:
         data = _png(pages[0], 300)
     else:
-        data = _tiff(pages, 300) if form_id == "ciyue/fee-quote" else _pdf(pages, 300)
+        data = _tiff(pages, 300) if form_id == "ciyue/fee-quote" else as_pdf(pages, 300)
     result = parse_pdf(data, as_of=AS_OF)
     _judge(form_id, record, result, FLOOR_300[form_id], f"{form_id} @300")
 
@@ -166,8 +119,8 @@ def test_scan_at_300_dpi_reads_back(form_id: str) -> None:
 @pytest.mark.parametrize("form_id", sorted(FLOOR_200))
 def test_scan_at_200_dpi_reads_back(form_id: str) -> None:
     record = _record(form_id)
-    pages = _scan(render_pdf(form_id, record), 200, seed=2, expand=True)
-    result = parse_pdf(_pdf(pages, 200), as_of=AS_OF)
+    pages = scan(render_pdf(form_id, record), 200, seed=2, expand=True)
+    result = parse_pdf(as_pdf(pages, 200), as_of=AS_OF)
     _judge(form_id, record, result, FLOOR_200[form_id], f"{form_id} @200")
 
 
@@ -175,10 +128,10 @@ def test_scan_at_200_dpi_reads_back(form_id: str) -> None:
 @pytest.mark.slow
 def test_scan_of_a_blank_printed_form_gives_empty_values() -> None:
     form_id = "oshpm/destruction-plan"
-    pages = _scan(render_pdf(form_id, None), 300, seed=3)
+    pages = scan(render_pdf(form_id, None), 300, seed=3)
     result = parse_pdf(_png(pages[0], 300), as_of=AS_OF)
     assert result.source == "ocr" and result.form == form_id
-    filled = [(k, v) for k, v in _leaves(result.data) if v not in (None, "", [], {}, False)]
+    filled = [(k, v) for k, v in leaves(result.data) if v not in (None, "", [], {}, False)]
     assert filled == []
     assert len(result.empty) >= 10, "the blanks were not recognised as empty fields"
     assert max((result.confidence or {}).values(), default=0.0) < 0.95
@@ -189,7 +142,7 @@ def test_scan_of_a_blank_printed_form_gives_empty_values() -> None:
 @pytest.mark.slow
 def test_form_named_with_form_option_must_match_the_scan() -> None:
     record = _record("oshpm/destruction-plan")
-    page = _scan(render_pdf("oshpm/destruction-plan", record), 300, seed=4)[0]
+    page = scan(render_pdf("oshpm/destruction-plan", record), 300, seed=4)[0]
     data = _png(page, 300)
     with pytest.raises(NotAFormPDFError, match="title of ciyue/fee-quote"):
         parse_pdf(data, form="ciyue/fee-quote", as_of=AS_OF)

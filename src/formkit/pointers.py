@@ -41,6 +41,15 @@ def get(record: Any, key: str, default: Any = None) -> Any:
     return node
 
 
+def leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
+    """Every field of a record as (dotted key, value): plain values, and lists of plain values."""
+    if isinstance(value, dict):
+        return [kv for k, v in value.items() for kv in leaves(v, f"{key}.{k}" if key else k)]
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        return [kv for i, v in enumerate(value) for kv in leaves(v, f"{key}.{i}")]
+    return [(key, value)]
+
+
 def set_(record: dict[str, Any], key: str, value: Any) -> None:
     """Set a dotted key, creating objects (or lists, before a numeric part) on the way."""
     parts = key.split(".")

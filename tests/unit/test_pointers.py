@@ -162,3 +162,11 @@ def test_set_refuses_a_name_where_a_list_needs_an_index():
     with pytest.raises(ValueError, match="not an index"):
         set_(record, "rows.x.y", 1)
     assert record == {"rows": [{"a": 1}]}
+
+
+def test_leaves_are_plain_values_and_lists_of_plain_values() -> None:
+    from formkit.pointers import leaves
+
+    record = {"a": 1, "b": {"c": "x", "d": ["p", "q"]}, "rows": [{"e": None}, {"e": 2}]}
+    assert leaves(record) == [("a", 1), ("b.c", "x"), ("b.d", ["p", "q"]), ("rows.0.e", None),
+                              ("rows.1.e", 2)]

@@ -16,7 +16,7 @@ from ..catalog import Form, catalog
 from ..errors import NotAFormPDFError
 from ..findings import Finding, has_errors
 from ..i18n import N_
-from ..pointers import dotted_to_pointer, get
+from ..pointers import dotted_to_pointer, get, leaves
 from ..validate import resolve, validate
 from .embedded import digest_ok, embedded_payload
 from .fields import acroform_values, read_fields
@@ -75,26 +75,12 @@ def identify(text: str) -> Form | None:
     return best
 
 
-def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        out = []
-        for k, v in value.items():
-            out.extend(_leaves(v, f"{key}.{k}" if key else k))
-        return out
-    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        out = []
-        for i, v in enumerate(value):
-            out.extend(_leaves(v, f"{key}.{i}"))
-        return out
-    return [(key, value)]
-
-
 def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> list[Finding]:
     """Every field whose printed value differs from the embedded one."""
     from ..render.model import format_value
 
     out = []
-    for key, value in _leaves(printed):
+    for key, value in leaves(printed):
         expected = get(embedded, key)
         if expected == value:
             continue
