@@ -79,8 +79,8 @@ def _walk(kids: Any, prefix: str, kind: Any, value: Any, flags: Any,
             out[name] = RawField(str(own_kind), raw, int(own_flags or 0))
 
 
-def _known_keys(form: Form) -> tuple[set[str], dict[str, str], dict[str, bool]]:
-    """Value keys with their print format, and the table keys (fixed or not) of the blank."""
+def _known_keys(form: Form) -> tuple[dict[str, str], dict[str, bool]]:
+    """Value keys of the blank with their print format, and its tables (fixed or not)."""
     doc = build(form, None)
     formats: dict[str, str] = {}
     for block in doc.blocks:
@@ -96,7 +96,7 @@ def _known_keys(form: Form) -> tuple[set[str], dict[str, str], dict[str, bool]]:
     for spec in form.layout:
         if isinstance(spec, dict) and "table" in spec:
             tables[spec["table"]["field"]] = bool(spec["table"].get("fixed"))
-    return set(formats), formats, tables
+    return formats, tables
 
 
 _SPACES = re.compile(r"[ \t\u3000]+")
@@ -123,7 +123,7 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
     if not any(_filled(raw) for raw in fields.values()):
         result.empty = sorted(fields)  # a blank never filled: no value, not even a "no"
         return result
-    keys, formats, tables = _known_keys(form)
+    formats, tables = _known_keys(form)
     rows: dict[str, dict[int, dict[str, Any]]] = {}
 
     def put(key: str, value: Any, confidence: float) -> None:
@@ -166,7 +166,7 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
         fmt = formats.get(name) or formats.get(generic, "")
         cleaned = normalise(text, node, fmt == "mtext" or "\n" in text)
         value, ok = _convert(form, name, cleaned, fmt)
-        if name not in keys and generic not in keys:
+        if name not in formats and generic not in formats:
             ok = False  # a field the kit did not make: kept, but to be reviewed
         put(name, value, 1.0 if ok else 0.5)
     for key, codes in multi.items():
