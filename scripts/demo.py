@@ -24,29 +24,19 @@ def _same(a: object, b: object) -> bool:
 
 
 def _fillable_round_trip(form, record: dict, target: Path, as_of: date | None) -> str:  # type: ignore[no-untyped-def]
-    """Write the fillable blank, fill it with pypdf as an applicant's PDF reader would, parse it."""
-    import io
-    import logging
-
-    from pypdf import PdfWriter
-
+    """Write the fillable blank, pre-fill it with the record, parse it back."""
     from formkit.parse.fields import acroform_values
     from formkit.parse.pdfio import open_pdf
-    from formkit.render.fillable import field_values, render_fillable_pdf
+    from formkit.render.fillable import field_values, prefill, render_fillable_pdf
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     blank = render_fillable_pdf(form)
     write_atomic(target / f"{form.name}.fillable.pdf", blank)
     names = sorted(acroform_values(open_pdf(blank, name="blank"), "blank") or {})
-    writer = PdfWriter(clone_from=io.BytesIO(blank))
-    values = field_values(form, record, names)
-    for page in writer.pages:
-        writer.update_page_form_field_values(page, values, auto_regenerate=False)
-    buf = io.BytesIO()
-    writer.write(buf)
-    write_atomic(target / f"{form.name}.fillable-filled.pdf", buf.getvalue())
-    back = parse_pdf(buf.getvalue(), as_of=as_of)
-    return f"{back.source}: {len(back.confidence or {})} field(s), {len(back.review)} to review"
+    filled = prefill(blank, field_values(form, record, names))
+    write_atomic(target / f"{form.name}.fillable-filled.pdf", filled)
+    back = parse_pdf(filled, as_of=as_of)
+    state = "valid" if back.valid else f"{len(back.findings)} finding(s)"
+    return f"{back.source}: {state}, {len(back.confidence or {})} field(s), {len(back.review)} to review"
 
 
 def main() -> int:

@@ -318,3 +318,21 @@ def test_cli_blank_fillable_then_parse(tmp_path: Path) -> None:
                                    "--fillable"])
     assert refused.exit_code == 2 and "--fillable" in refused.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_prefill_sets_exactly_the_named_fields(form_id: str, blanks) -> None:
+    """formkit's own pre-filling matches qualified names only: no value strays into a row
+    field that shares its last name (pypdf's update_page_form_field_values does stray)."""
+    from formkit.pointers import leaves
+    from formkit.render.fillable import field_values, prefill
+
+    record = _record(form_id)
+    names = sorted(_fields(blanks[form_id]))
+    parsed = parse_pdf(prefill(blanks[form_id], field_values(form_id, record, names)), as_of=AS_OF)
+    assert parsed.source == "fields"
+    extra = [k for k, v in leaves(parsed.data) if v not in (None, "", []) and get(record, k) is None]
+    assert extra == []
+    wrong = [k for k in names if "." not in k and get(record, k) is not None
+             and not isinstance(get(record, k), dict | list) and get(parsed.data, k) != get(record, k)]
+    assert wrong == []

@@ -124,7 +124,8 @@ def _field_specs(form: Form, document: Any) -> list[FieldSpec]:
         if key in spans:
             node = schema_node(form.schema, key)
             multiline = fmts.get(key) == "mtext" or node.get("x-multiline")
-            spec = FieldSpec(key, "mtext" if multiline else "text", tooltip=_tooltip(node, fmts[key]))
+            spec = FieldSpec(key, "mtext" if multiline else "text",
+                             tooltip=_tooltip(node, fmts[key]))
             spec.spots.append(cells.get(key) or _widen(spans[key]))
             specs[key] = spec
     for key, code, spot in ticks:
@@ -200,7 +201,12 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
 
     from pypdf import PdfWriter
     from pypdf.generic import (
-        ArrayObject, BooleanObject, DictionaryObject, FloatObject, NameObject, NumberObject,
+        ArrayObject,
+        BooleanObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
         TextStringObject,
     )
 
@@ -372,7 +378,8 @@ def field_values(form: str | Form, record: dict[str, Any], names: list[str]) -> 
                 out[name] = f"/{str(value).lower()}"
         elif _is_choice(form, name):
             out[name] = f"/{value}"
-        elif not isinstance(value, dict | list) or all(not isinstance(v, dict | list) for v in value):
+        elif not (isinstance(value, dict) or isinstance(value, list)
+                  and any(isinstance(v, dict | list) for v in value)):
             out[name] = format_value(form, name, value)[0]
     return out
 
@@ -396,3 +403,51 @@ def _is_choice(form: Form, key: str) -> bool:
 
 def _is_flag(form: Form, key: str) -> bool:
     return key in _choice_keys(form.id)[1]
+
+
+def prefill(blank: bytes, values: dict[str, str]) -> bytes:
+    """A fillable blank with field values set, matched by fully qualified name only.
+
+    pypdf's ``update_page_form_field_values`` also matches a field's partial
+    name, so a top-level ``person_days`` lands in every ``sites.N.person_days``
+    as well. This sets ``/V`` (and ``/AS`` of choices) on exactly the named
+    fields and leaves the drawing to the reader (NeedAppearances).
+    """
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(blank))
+    for page in writer.pages:
+        for ref in page.get("/Annots", []):
+            widget = ref.get_object()
+            field = widget if "/T" in widget else widget.get("/Parent").get_object()
+            name = _qualified_name(field)
+            if name not in values:
+                continue
+            value = values[name]
+            if field.get("/FT") == "/Btn":
+                state = NameObject(value if value.startswith("/") else f"/{value}")
+                field[NameObject("/V")] = state
+                shown = state if state in widget["/AP"]["/N"] else NameObject("/Off")
+                widget[NameObject("/AS")] = shown
+            else:
+                field[NameObject("/V")] = TextStringObject(value)
+    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _qualified_name(field: Any) -> str:
+    """The dotted name of a field: the partial names of its ancestors and its own."""
+    parts: list[str] = []
+    node, seen = field, set()
+    while node is not None and id(node) not in seen and len(parts) < 32:
+        seen.add(id(node))
+        if "/T" in node:
+            parts.append(str(node["/T"]))
+        node = node.get("/Parent")
+        node = node.get_object() if node is not None else None
+    return ".".join(reversed(parts))
