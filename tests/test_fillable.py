@@ -331,6 +331,7 @@ def test_prefill_sets_exactly_the_named_fields(form_id: str, blanks) -> None:
     names = sorted(_fields(blanks[form_id]))
     parsed = parse_pdf(prefill(blanks[form_id], field_values(form_id, record, names)), as_of=AS_OF)
     assert parsed.source == "fields"
+    assert parsed.valid, [(f.rule, f.path) for f in parsed.findings if f.severity == "error"]
     extra = [k for k, v in leaves(parsed.data) if v not in (None, "", []) and get(record, k) is None]
     assert extra == []
     wrong = [k for k in names if "." not in k and get(record, k) is not None

@@ -170,7 +170,10 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
             ok = False  # a field the kit did not make: kept, but to be reviewed
         put(name, value, 1.0 if ok else 0.5)
     for key, codes in multi.items():
-        put(key, codes, 1.0)
+        if codes:
+            put(key, codes, 1.0)
+        else:
+            result.empty.append(key)  # no option ticked: nothing chosen, not an empty choice
     for table, by_index in rows.items():
         fixed = tables[table]
         filled = sorted(i for i, row in by_index.items() if any(v not in ("", None, False) for v, _ in row.values()))
