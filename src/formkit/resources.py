@@ -42,3 +42,9 @@ def user_template_dirs(extra: str | os.PathLike[str] | None = None) -> list[Path
     if env:
         dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
     return dirs
+
+
+def cache_dir() -> Path:
+    """Where formkit keeps what it derives once per machine (~/.cache/formkit)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "formkit"

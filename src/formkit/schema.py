@@ -18,7 +18,7 @@ from .pointers import pointer
 def _format_checker() -> Any:
     from jsonschema import FormatChecker
 
-    checker = FormatChecker(formats=("email", "date-time", "uri"))
+    checker = FormatChecker(formats=("email", "date-time"))
     checker.checks("date")(lambda v: not isinstance(v, str) or is_iso(v))
     checker.checks("tw-ubn")(lambda v: not isinstance(v, str) or ubn_valid(v))
     checker.checks("tw-national-id")(lambda v: not isinstance(v, str) or national_id_valid(v))

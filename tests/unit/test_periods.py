@@ -8,9 +8,12 @@ depends on them.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+
+from formkit.rules import periods
 
 from formkit.rules.periods import (
     Deadline,
@@ -465,3 +468,36 @@ def test_parse_period_raises_value_error_on_unreadable_text(text):
 def test_parse_period_result_feeds_deadline():
     n, unit = parse_period("一個月內")
     assert deadline(D(2024, 3, 15), n, unit).last_day == D(2024, 4, 15)
+
+
+def test_taiwan_calendar_cache_agrees_with_the_holidays_library(tmp_path, monkeypatch):
+    import holidays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    periods._calendar.cache_clear()
+    built = periods._calendar(2024)
+    files = list((tmp_path / "formkit").glob("tw-calendar-*-2024.json"))
+    assert len(files) == 1
+    periods._calendar.cache_clear()
+    cached = periods._calendar(2024)  # read back from the file
+    tw = holidays.TW(years=range(2023, 2026))
+    day = date(2023, 1, 1)
+    while day <= date(2025, 12, 31):
+        for calendar_ in (built, cached):
+            assert calendar_.is_working_day(day) == tw.is_working_day(day), day
+            assert calendar_.get(day) == (str(tw.get(day)) if tw.get(day) else None), day
+        day += timedelta(days=1)
+    periods._calendar.cache_clear()
+
+
+def test_a_damaged_calendar_cache_is_rebuilt_not_believed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    periods._calendar.cache_clear()
+    periods._calendar(2024)
+    (path,) = (tmp_path / "formkit").glob("tw-calendar-*-2024.json")
+    path.write_text('{"rest": [', encoding="utf-8")
+    periods._calendar.cache_clear()
+    assert periods.is_rest_day(date(2024, 2, 9))  # 除夕 (Lunar New Year's Eve)
+    assert not periods.is_rest_day(date(2024, 2, 5))  # an ordinary Monday
+    assert json.loads(path.read_text(encoding="utf-8"))["rest"]  # rewritten whole
+    periods._calendar.cache_clear()

@@ -22,13 +22,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ..errors import EnvironmentProblem
+from ..resources import cache_dir
 from .fonts import FontFace, faces
 
 CACHE_VERSION = "3"
@@ -73,11 +72,6 @@ def _face() -> FontFace:
     return faces()[0]
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "formkit"
-
-
 def _key(face: FontFace) -> str:
     stat = face.path.stat()
     raw = f"{CACHE_VERSION}|{face.path}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}"
@@ -89,7 +83,7 @@ def field_font() -> FieldFont:
     """The subset font for form fields, built on first use and cached on disk."""
     face = _face()
     key = _key(face)
-    folder = _cache_dir()
+    folder = cache_dir()
     meta_path, program_path = folder / f"fieldfont-{key}.json", folder / f"fieldfont-{key}.bin"
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -230,7 +224,11 @@ def _widths_array(widths: dict[int, int], default: int) -> list[int | list[int]]
 def pdf_font(writer: Any) -> Any:
     """The field font as a Type0 font dictionary added to a pypdf writer (its reference)."""
     from pypdf.generic import (
-        ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
         TextStringObject,
     )
 

@@ -61,8 +61,8 @@ def render_fillable_pdf(form: str | Form) -> bytes:
 
     form = resolve(form)
     faces()
-    html = render_html(form, None, fillable=True)
-    document = layout(html, title=form.full_title)
+    html = render_html(form, None, fillable=True, inline_css=False)
+    document = layout(html, title=form.full_title, kit_css=True)
     specs = _field_specs(form, document)
     data = payload(form, {}, False)
     data["fillable"] = True

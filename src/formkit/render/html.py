@@ -52,6 +52,12 @@ def _form_template(form: Form, templates: str | None) -> tuple[Any, str] | None:
     return None
 
 
+def custom_template(form: Form, record: dict[str, Any] | None,
+                    templates: str | None) -> tuple[Any, str] | None:
+    """The hand-made template a filled record is drawn with, if any (blanks never use one)."""
+    return _form_template(form, templates) if record is not None else None
+
+
 def render_html(
     form: Form,
     record: dict[str, Any] | None,
@@ -59,8 +65,13 @@ def render_html(
     draft: bool = False,
     templates: str | None = None,
     fillable: bool = False,
+    inline_css: bool = True,
 ) -> str:
     """The HTML of a filled (or, with record None, blank) form.
+
+    With ``inline_css`` False the generic template leaves the kit's stylesheet
+    out, for a renderer that applies it pre-parsed (:func:`formkit.render.pdf.layout`).
+    A hand-made template always carries its own styles.
 
     ``fillable`` marks every field of a blank with ``data-f`` (and a cell that
     holds only one field with ``data-cell``) so that form fields can be laid
@@ -78,12 +89,13 @@ def render_html(
         "r": record or {},
         "draft": draft,
         "css": Markup(stylesheet()),  # the kit's own stylesheet, not record data
+        "inline_css": inline_css,
         "version": __version__,
         "blank": record is None,
         "fillable": fillable and record is None,
         "label": lambda key, code: _label_for(form, key, code),
     }
-    custom = _form_template(form, templates) if record is not None else None
+    custom = custom_template(form, record, templates)
     try:
         if custom is not None:
             env, name = custom

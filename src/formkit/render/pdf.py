@@ -8,9 +8,12 @@ the canonical JSON of ``data``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -19,7 +22,7 @@ from ..errors import InputError, RenderError
 from ..records import canonical_json
 from ..validate import resolve
 from .fonts import check_glyphs, faces, iter_strings
-from .html import render_html
+from .html import custom_template, render_html, stylesheet
 
 log = logging.getLogger("formkit")
 
@@ -57,7 +60,29 @@ def _fetcher() -> Any:
 def _font_config() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
+    from .weasy import install
+
+    install()
     return FontConfiguration()
+
+
+@contextmanager
+def _collected() -> Iterator[None]:
+    """Run without the cyclic garbage collector, then collect what the run left.
+
+    WeasyPrint makes many short-lived objects in reference cycles. Left to the
+    collector's thresholds, full collections run in the middle of a render (a
+    third of its time) and still let a long batch grow; paused, the young
+    generation holds only this document's objects and one collection frees them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(0)
 
 
 def render_pdf(
@@ -76,23 +101,38 @@ def render_pdf(
     faces()  # fail early, with the install hint, when no CJK font is present
     if record is not None:
         check_glyphs(iter_strings(record))
-    html = render_html(form, record, draft=draft, templates=templates)
+    own_css = custom_template(form, record, templates) is not None
+    html = render_html(form, record, draft=draft, templates=templates, inline_css=own_css)
     data = payload(form, record if record is not None else {}, draft)
-    return html_to_pdf(html, data, title=form.full_title)
+    return html_to_pdf(html, data, title=form.full_title, kit_css=not own_css)
 
 
-def html_to_pdf(html: str, data: dict[str, Any], *, title: str = "") -> bytes:
-    return write_document(layout(html, title=title), data)
+def html_to_pdf(html: str, data: dict[str, Any], *, title: str = "",
+                kit_css: bool = False) -> bytes:
+    with _collected():
+        return write_document(layout(html, title=title, kit_css=kit_css), data)
 
 
-def layout(html: str, *, title: str = "") -> Any:
-    """WeasyPrint's laid-out document for the HTML (fetching nothing)."""
+@cache
+def _kit_css() -> Any:
+    """The kit's stylesheet, parsed once per process."""
+    from weasyprint import CSS
+
+    return CSS(string=stylesheet(), font_config=_font_config(), url_fetcher=_fetcher())
+
+
+def layout(html: str, *, title: str = "", kit_css: bool = False) -> Any:
+    """WeasyPrint's laid-out document for the HTML (fetching nothing).
+
+    ``kit_css`` applies the kit's pre-parsed stylesheet, for HTML made with
+    ``render_html(..., inline_css=False)``.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     try:
         document = HTML(string=html, url_fetcher=_fetcher(), base_url="formkit:/").render(
-            font_config=_font_config()
+            font_config=_font_config(), stylesheets=[_kit_css()] if kit_css else None
         )
     except FatalURLFetchingError as exc:
         raise InputError(str(exc)) from None

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 UNITS = ("day", "month", "year")
 
@@ -51,11 +52,69 @@ def _cn_number(text: str) -> int | None:
     return n
 
 
+class _Calendar:
+    """Taiwan's rest days and holiday names for some years, from the ``holidays`` library."""
+
+    def __init__(self, rest: dict[str, str], names: dict[str, str]) -> None:
+        self.rest, self.names = rest, names
+
+    def is_working_day(self, d: date) -> bool:
+        return d.isoformat() not in self.rest
+
+    def get(self, d: date) -> str | None:
+        return self.names.get(d.isoformat())
+
+
+def _holidays_stamp() -> str | None:
+    """Identifies the installed ``holidays`` release without importing it (that costs 0.1 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    taiwan = Path(spec.origin).parent / "countries" / "taiwan.py"
+    try:
+        st = taiwan.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}-{st.st_mtime_ns}"
+
+
 @cache
-def _calendar(year: int):  # type: ignore[no-untyped-def]
+def _calendar(year: int) -> _Calendar:
+    """Years year-1..year+1, computed by ``holidays`` once and kept in formkit's cache folder."""
+    import json
+
+    from ..resources import cache_dir
+
+    stamp = _holidays_stamp()
+    path = cache_dir() / f"tw-calendar-{stamp}-{year}.json"
+    if stamp is not None:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            return _Calendar(cached["rest"], cached["names"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     import holidays
 
-    return holidays.TW(years=range(year - 1, year + 2))
+    tw = holidays.TW(years=range(year - 1, year + 2))
+    rest, names = {}, {}
+    day, end = date(year - 1, 1, 1), date(year + 1, 12, 31)
+    while day <= end:
+        if not tw.is_working_day(day):
+            rest[day.isoformat()] = ""
+        if (name := tw.get(day)) is not None:
+            names[day.isoformat()] = str(name)
+        day += timedelta(days=1)
+    if stamp is not None:
+        try:
+            from ..records import write_atomic
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps({"rest": rest, "names": names}).encode())
+        except OSError:
+            pass  # an unwritable cache only costs the computation next time
+    return _Calendar(rest, names)
 
 
 def is_rest_day(d: date, extra_holidays: frozenset[date] = frozenset(),
