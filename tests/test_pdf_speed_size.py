@@ -131,3 +131,18 @@ def test_pre_parsed_stylesheet_draws_what_the_inline_one_draws(tmp_path) -> None
     inline = html_to_pdf(render_html(form, record, inline_css=True), payload(form, record, False))
     assert "<style>" not in render_html(form, record, inline_css=False)
     _same_pages(inline, render_pdf(form, record), tmp_path)
+
+
+def test_font_coverage_is_cached_on_disk_and_read_back_the_same(tmp_path, monkeypatch) -> None:
+    from formkit.render import fonts
+
+    face = fonts.faces()[0]
+    fresh = fonts._cmap.__wrapped__(face)  # type: ignore[attr-defined]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = fonts._cmap.__wrapped__(face)  # type: ignore[attr-defined]
+    (cached_file,) = (tmp_path / "formkit").glob("coverage-*.json")
+    read_back = fonts._cmap.__wrapped__(face)  # type: ignore[attr-defined]
+    assert built == read_back == fresh
+    assert 0x4E00 in read_back  # 一
+    cached_file.write_text("[[1,", encoding="utf-8")  # damaged: rebuilt, not believed
+    assert fonts._cmap.__wrapped__(face) == fresh  # type: ignore[attr-defined]

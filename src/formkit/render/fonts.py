@@ -8,6 +8,7 @@ record must have a glyph in one of these fonts.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -75,13 +76,40 @@ def faces() -> tuple[FontFace, ...]:
 
 @cache
 def _cmap(face: FontFace) -> frozenset[int]:
+    """The code points a face maps, read by fontTools once and kept in formkit's cache folder."""
+    import json
+
+    from ..records import write_atomic
+    from ..resources import cache_dir
+
+    stat = face.path.stat()
+    key = hashlib.sha256(
+        f"{face.path}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    path = cache_dir() / f"coverage-{key}.json"
+    try:
+        ranges = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset(cp for first, last in ranges for cp in range(first, last + 1))
+    except (OSError, ValueError, TypeError):
+        pass
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
     try:
-        return frozenset(font.getBestCmap() or {})
+        covered = frozenset(font.getBestCmap() or {})
     finally:
         font.close()
+    ranges: list[list[int]] = []
+    for cp in sorted(covered):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(ranges).encode())
+    except OSError:
+        pass  # an unwritable cache only costs the reading next time
+    return covered
 
 
 @cache

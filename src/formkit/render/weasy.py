@@ -126,7 +126,7 @@ def _build_fonts(pdf: Any, fonts: dict[Any, Any], compress: bool, subset: bool,
     for font in rest.values():
         _materialise(font)
     pdf_fonts = original_build(pdf, rest, compress, subset, options) if rest else pydyf.Dictionary()
-    for file_hash, (group, cff) in compact.items():
+    for group, cff in compact.values():
         stream = pydyf.Stream([cff], pydyf.Dictionary({"Subtype": "/CIDFontType0C"}),
                               compress=compress)
         pdf.add_object(stream)
@@ -157,7 +157,7 @@ _IDENTITY: dict[int, bool] = {}
 def _cid_is_gid(font: Any) -> bool:
     """True when the face's CFF is CID-keyed and every glyph's CID is its glyph id.
 
-    Checked once per face and process (about 70 ms for a CJK face). HarfBuzz
+    Checked once per face (about 70 ms for a CJK face) and kept on disk. HarfBuzz
     keeps each glyph's CID when it subsets, so the pages' codes (glyph ids)
     then name the right glyphs in the compact subset.
     """
@@ -165,19 +165,55 @@ def _cid_is_gid(font: Any) -> bool:
 
     key = int(ffi.cast("uintptr_t", font.hb_face))
     if key not in _IDENTITY:
-        from fontTools.ttLib import TTFont
-
-        data = font.file_content
-        data = data.read() if isinstance(data, _Unread) else data
-        try:
-            top = TTFont(io.BytesIO(data), fontNumber=font.index, lazy=True)["CFF "]
-            top = top.cff.topDictIndex[0]
-            _IDENTITY[key] = hasattr(top, "ROS") and all(
-                name == f"cid{gid:05d}" for gid, name in enumerate(top.charset) if gid)
-        except Exception:  # noqa: BLE001 - any doubt leaves the font to WeasyPrint
-            log.debug("CFF charset of %s not understood", font.family, exc_info=True)
-            _IDENTITY[key] = False
+        _IDENTITY[key] = _cached_identity(font)
     return _IDENTITY[key]
+
+
+def _cached_identity(font: Any) -> bool:
+    """The charset check, kept on disk under a digest of the face's ``head`` table."""
+    import hashlib
+    import json
+
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    from ..records import write_atomic
+    from ..resources import cache_dir
+
+    blob = harfbuzz.hb_face_reference_table(font.hb_face, harfbuzz.hb_tag_from_string(b"head", -1))
+    try:
+        with ffi.new("unsigned int *") as length:
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            head = b"" if data == ffi.NULL else ffi.unpack(data, int(length[0]))
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+    digest = hashlib.sha256(head + f"|{font.index}|{font.glyph_count}".encode()).hexdigest()
+    path = cache_dir() / f"cid-identity-{digest[:16]}.json"
+    try:
+        return bool(json.loads(path.read_text(encoding="utf-8"))["identity"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    identity = _charset_is_identity(font)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"identity": identity, "family": font.family}).encode())
+    except OSError:
+        pass  # an unwritable cache only costs the check next time
+    return identity
+
+
+def _charset_is_identity(font: Any) -> bool:
+    from fontTools.ttLib import TTFont
+
+    data = font.file_content
+    data = data.read() if isinstance(data, _Unread) else data
+    try:
+        top = TTFont(io.BytesIO(data), fontNumber=font.index, lazy=True)["CFF "]
+        top = top.cff.topDictIndex[0]
+        return hasattr(top, "ROS") and all(
+            name == f"cid{gid:05d}" for gid, name in enumerate(top.charset) if gid)
+    except Exception:  # noqa: BLE001 - any doubt leaves the font to WeasyPrint
+        log.debug("CFF charset of %s not understood", font.family, exc_info=True)
+        return False
 
 
 def _harfbuzz_cff(hb_face: Any, gids: list[int], *, hinting: bool) -> bytes | None:
