@@ -312,5 +312,145 @@ def due_cmd(event_date: str, period: str, kind: str, no_rollover: bool, fmt: str
         click.echo(result["explanation"])
 
 
+
+BATCH_EPILOG = (
+    "Exit codes: 0 every record rendered (or already current with --resume); 1 some "
+    "records refused or failed (see the report); 2 usage error, unreadable RECORDS, "
+    "unknown form; 130 interrupted (run again with --resume to finish)."
+)
+
+
+def _duration(seconds: float) -> str:
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class _BatchProgress:
+    """Progress on stderr: a one-line bar on a terminal, else a line every ~5% or 10 s."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.drawn = False
+        self.last_done, self.last_time, self.last_draw = -1, 0.0, 0.0
+
+    def __call__(self, p: Any) -> None:
+        import time
+
+        if p.phase == "validated":
+            msg = (f"validated {p.records} record(s): {p.to_render} to render, "
+                   f"{p.refused} refused")
+            if p.skipped:
+                msg += f", {p.skipped} already current (--resume)"
+            click.echo(f"formkit: batch: {msg}", err=True)
+            self.last_done, self.last_time = 0, time.monotonic()
+            return
+        if p.to_render == 0:
+            return
+        now = time.monotonic()
+        if p.phase == "done":
+            self.close()
+            return
+        last = p.done == p.to_render
+        if self.tty:
+            if last or now - self.last_draw >= 0.1:
+                self._bar(p)
+                self.last_draw = now
+            return
+        step = max(1, -(-p.to_render // 20))  # 5%
+        if last or p.done - self.last_done >= step or now - self.last_time >= 10:
+            if p.done != self.last_done:
+                click.echo(f"formkit: batch: {self._status(p)}", err=True)
+            self.last_done, self.last_time = p.done, now
+
+    def _status(self, p: Any) -> str:
+        pct = 100 * p.done // p.to_render
+        rate = p.files / p.elapsed if p.elapsed > 0 else 0.0
+        text = f"{p.done}/{p.to_render} ({pct}%), {rate:.1f} doc/s"
+        if 0 < p.done < p.to_render and p.elapsed > 0:
+            text += f", ETA {_duration((p.to_render - p.done) * p.elapsed / p.done)}"
+        return text
+
+    def _bar(self, p: Any) -> None:
+        import shutil
+
+        status = self._status(p)
+        width = max(10, min(40, shutil.get_terminal_size().columns - len(status) - 4))
+        fill = width * p.done // p.to_render
+        sys.stderr.write(f"\r[{'#' * fill}{'-' * (width - fill)}] {status}\x1b[K")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.drawn = False
+
+
+@main.command("batch", epilog=BATCH_EPILOG)
+@click.argument("form")
+@click.argument("records")
+@click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
+              help="Folder for the documents, the report and the manifest (created if missing).")
+@click.option("--to", "to", default="pdf", show_default=True, help="pdf, docx or pdf,docx.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes rendering side by side.")
+@click.option("--resume", is_flag=True,
+              help="Skip outputs already complete and made from the same record.")
+@click.option("--name-key", help="Dotted record key naming the outputs (e.g. holder.tax_id); "
+                                 "default: the form's document number, else the position.")
+@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True,
+              help="Language of the findings and of batch-report.txt.")
+def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume: bool,
+              name_key: str | None, as_of: str | None, lang: str) -> None:
+    """Validate and render every record of RECORDS (JSON Lines, - for stdin, or a folder
+    of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt."""
+    import re
+
+    from .batch import BatchInterrupted, parse_formats, run_batch
+    from .catalog import get_form
+
+    try:
+        formats = parse_formats(to)
+    except FormkitError as exc:
+        _fail(str(exc))
+    if name_key is not None and not re.fullmatch(r"[^.\s]+(\.[^.\s]+)*", name_key):
+        _fail(f"--name-key {name_key!r}: use a dotted record key such as cert_no or holder.tax_id")
+    the_form = get_form(form)
+    reference = _as_of(as_of)
+    progress = _BatchProgress()
+    try:
+        result = run_batch(the_form, records, out_dir, formats=formats, jobs=jobs, resume=resume,
+                           name_key=name_key, as_of=reference, lang=lang, progress=progress)
+    except BatchInterrupted as stop:
+        progress.close()
+        result = stop.result
+        c = result.counts
+        click.echo(f"formkit: interrupted: {c['written']} of {c['records']} record(s) written; "
+                   "run again with --resume to finish", err=True)
+        _batch_summary(result)
+        sys.exit(130)
+    finally:
+        progress.close()
+    _batch_summary(result)
+    sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+def _batch_summary(result: Any) -> None:
+    c = result.counts
+    click.echo(f"{result.form.id}: {c['records']} record(s): {c['written']} written, "
+               f"{c['skipped']} skipped (current), {c['refused']} refused, {c['failed']} failed"
+               + (f", {c['not_done']} not done" if c["not_done"] else "")
+               + f"; {c['files_written']} file(s) in {result.elapsed:.1f} s "
+               f"({result.rate:.2f} doc/s)")
+    for path in result.report_paths:
+        click.echo(str(path))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
