@@ -25,7 +25,9 @@ from formkit.parse.embedded import digest_ok, read_embedded
 from formkit.records import canonical_json
 from formkit.validate import fill
 
-from .conftest import AS_OF
+from formkit.pointers import get, set_
+
+from .conftest import AS_OF, FORM_IDS
 
 CERT = "mit/annex-11-product-certificate"  # small form, number key cert_no
 APPLICATION = "cnsmark/application"  # no number key
@@ -583,3 +585,20 @@ def test_read_records_refuses_an_unreadable_source(tmp_path):
     first, second = batch.read_records(bad)
     assert first.record is not None and first.line == 1
     assert second.record is None and second.error == f"{bad}:2: not UTF-8 text (byte 13)"
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_every_form_batches_its_sample_to_pdf_and_docx(form_id, tmp_path):
+    form = get_form(form_id)
+    second = copy.deepcopy(form.sample)
+    key = form.meta.get("number_key")
+    if key:  # two records of the form must get two names
+        set_(second, key, f"{get(second, key)}-2")
+    src = write_jsonl(tmp_path / "r.jsonl", [form.sample, second])
+    out = tmp_path / "out"
+    result = run_batch(form, src, out, formats="pdf,docx", jobs=1, as_of=AS_OF)
+    assert result.count("written") == 2, report(out)
+    names = ([f"{get(form.sample, key)}", f"{get(second, key)}"] if key else ["1", "2"])
+    assert outputs(out) == {f"{sanitize_name(n)}.{ext}" for n in names for ext in ("pdf", "docx")}
+    payload = read_embedded(out / f"{sanitize_name(names[1])}.pdf")
+    assert payload is not None and payload["data"] == fill(form, second, as_of=AS_OF).record
