@@ -22,10 +22,9 @@ from formkit.catalog import get_form
 from formkit.cli import main
 from formkit.errors import InputError
 from formkit.parse.embedded import digest_ok, read_embedded
+from formkit.pointers import get, set_
 from formkit.records import canonical_json
 from formkit.validate import fill
-
-from formkit.pointers import get, set_
 
 from .conftest import AS_OF, FORM_IDS
 
