@@ -5,7 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+# Fonts: Noto CJK TC first; then the fallback chain of formkit.render.fonts
+# (HanaMin for CJK Extension B and beyond, Noto Sans Arabic/Hebrew/Symbols2 from
+# fonts-noto-core, DejaVu Sans, Symbola for emoji).
+packages=(fonts-noto-cjk fonts-hanazono fonts-noto-core fonts-dejavu-core fonts-symbola
+          libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
           poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-tra python3-venv)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libreoffice-writer-nogui pdftk-java)

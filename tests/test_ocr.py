@@ -267,7 +267,7 @@ def test_huge_image_is_refused_before_decoding() -> None:
 def test_missing_tesseract_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scanlines.shutil, "which", lambda name: None)
     with pytest.raises(EnvironmentProblem, match="tesseract-ocr-chi-tra"):
-        parse_pdf(_image_bytes(_a4()))
+        parse_pdf(_image_bytes(_a4()), limits=None)  # in this process, where the patch applies
 
 
 @needs_tesseract

@@ -312,6 +312,7 @@ class BatchResult:
     interrupted: bool = False
     resume: bool = False
     name_key: str | None = None
+    redact: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.items if i.status == status)
@@ -361,6 +362,7 @@ class BatchResult:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "lang": self.lang,
             "resume": self.resume,
+            "redact": self.redact,
             "jobs": self.jobs,
             "start_method": self.start_method,
             "started": self.started.isoformat(timespec="seconds"),
@@ -438,11 +440,14 @@ def run_batch(
     lang: str = "zh-TW",
     progress: Callable[[Progress], None] | None = None,
     renderers: Mapping[str, Renderer] | None = None,
+    redact: bool = False,
 ) -> BatchResult:
     """Validate and render every record of RECORDS into OUT_DIR; write the report.
 
     ``renderers`` replaces the renderer of a format (``{"pdf": fn}``, ``fn(form,
     record) -> bytes``); with ``jobs > 1`` it must be a module-level function.
+    ``redact`` masks national IDs in the outputs (:mod:`formkit.redact`); a
+    redacted output is never taken for an unredacted one on ``--resume``.
     With ``jobs > 1`` the workers start through multiprocessing's forkserver, which
     imports the caller's ``__main__`` module: a script must call this under
     ``if __name__ == "__main__":``.
@@ -453,6 +458,10 @@ def run_batch(
     t0 = time.monotonic()
     form = form if isinstance(form, Form) else get_form(form)
     fmts = parse_formats(formats)
+    if redact:
+        from .redact import REDACTED_RENDERERS
+
+        renderers = {**REDACTED_RENDERERS, **(renderers or {})}
     if jobs < 1:
         raise InputError(f"-j {jobs}: the number of workers must be 1 or more")
     out = Path(out_dir)
@@ -468,6 +477,7 @@ def run_batch(
             form=form, source=source_name, out_dir=out, formats=fmts,
             items=[Item(e) for e in entries], jobs=jobs, start_method=None, as_of=as_of,
             lang=lang, started=datetime.now().astimezone(), resume=resume, name_key=name_key,
+            redact=redact,
         )
         manifest = _Manifest(out, form.id)
         _remove_temp_files(out, None)
@@ -582,7 +592,9 @@ def _validate_and_name(result: BatchResult, name_key: str | None) -> None:
                 {"name": first.name, "index": first.entry.index, "where": first.entry.where}))
             continue
         claimed[stem.casefold()] = item
-        item.sha256 = hashlib.sha256(canonical_json(report.record)).hexdigest()
+        # A redacted output is another document than the unredacted one (--resume).
+        marker = b"|redacted" if result.redact else b""
+        item.sha256 = hashlib.sha256(canonical_json(report.record) + marker).hexdigest()
         item.outputs = [Output(f, f"{stem}.{f}") for f in result.formats]
 
 

@@ -22,6 +22,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 LANGS = click.Choice(["zh-TW", "en"])
 FORMATS = click.Choice(["text", "json"])
 
+REDACT_HELP = "Mask national ID numbers (身分證統一編號) in the output, e.g. A******789."
 EPILOG = (
     "Exit codes: 0 success (validate/check: no error findings); 1 findings with "
     "errors; 2 usage error, unreadable or malformed input, unknown form."
@@ -77,6 +78,10 @@ def main(verbose: int) -> None:
     certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="formkit: %(levelname)s: %(message)s", stream=sys.stderr)
+    from .redact import RedactingFilter
+
+    for handler in logging.getLogger().handlers:  # records of other loggers too: no national ID
+        handler.addFilter(RedactingFilter())
 
 
 @main.command("forms", epilog=EPILOG)
@@ -147,8 +152,9 @@ def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -
 @click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
 @click.option("--draft", is_flag=True, help="Render even with errors, marked 草稿.")
 @click.option("--templates", type=click.Path(file_okay=False), help="Folder of template overrides.")
+@click.option("--redact", is_flag=True, help=REDACT_HELP)
 def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, draft: bool,
-             templates: str | None) -> None:
+             templates: str | None, redact: bool) -> None:
     """Compute derived fields of DATA and write the completed record or document."""
     from .records import write_atomic
     from .validate import fill
@@ -166,17 +172,22 @@ def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, dr
         click.echo(f"formkit: {report.form}: {len(report.errors)} error(s); nothing written "
                    "(use --draft to render anyway)", err=True)
         sys.exit(EXIT_FINDINGS)
+    record = report.record
+    if redact:
+        from .redact import redact_record
+
+        record = redact_record(report.form, record)
     if suffix == ".json":
-        payload = json.dumps(report.record, ensure_ascii=False, indent=2) + "\n"
+        payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
         write_atomic(output, payload.encode("utf-8"))
     elif suffix == ".pdf":
         from .render.pdf import render_pdf
 
-        write_atomic(output, render_pdf(report.form, report.record, draft=draft, templates=templates))
+        write_atomic(output, render_pdf(report.form, record, draft=draft, templates=templates))
     else:
         from .render.docx import render_docx
 
-        write_atomic(output, render_docx(report.form, report.record, draft=draft, templates=templates))
+        write_atomic(output, render_docx(report.form, record, draft=draft, templates=templates))
     click.echo(output)
 
 
@@ -210,22 +221,77 @@ def blank_cmd(form: str, output: str, fillable: bool) -> None:
     click.echo(output)
 
 
-@main.command("parse", epilog=EPILOG)
+class _Size(click.ParamType):
+    """A number of bytes: 52428800, 50MiB, 50M, 512k (units of 1024)."""
+
+    name = "size"
+    _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        import re
+
+        if isinstance(value, int):
+            return value
+        m = re.fullmatch(r"\s*(\d+)\s*([kmg]?)(?:i?b)?\s*", str(value), re.IGNORECASE)
+        if m is None or int(m.group(1)) < 1:
+            self.fail(f"{value!r} is not a size (use bytes, or 50MiB, 512k)", param, ctx)
+        return int(m.group(1)) * self._UNITS[m.group(2).lower()]
+
+
+PARSE_EPILOG = (
+    EPILOG + " A file over a cap (--max-bytes, --max-pages, --timeout, --max-memory) "
+    "exits 2 with a message naming the file and the cap."
+)
+_LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeout",
+                "memory": "--max-memory"}
+
+
+@main.command("parse", epilog=PARSE_EPILOG)
 @click.argument("submitted", type=click.Path(dir_okay=False))
 @click.option("--form", help="The form id, when it should not be identified from the title.")
 @click.option("-o", "--output", help="Write the recovered record to this JSON file.")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
+@click.option("--lang", type=LANGS, default="zh-TW", show_default=True,
+              help="Language of messages.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--max-bytes", type=_Size(), default="50MiB", show_default=True,
+              help="Largest file accepted (bytes, or 50MiB, 512k).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Most pages accepted.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Wall-clock cap on the whole parse, OCR included; 0: none. "
+                   "[default: 60, plus 10 for each page of a scan read by OCR]")
+@click.option("--max-memory", type=click.IntRange(min=0), default=1024, show_default=True,
+              metavar="MIB", help="Address space of the worker process that parses, in MiB; "
+                                  "0: none.")
 def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None, lang: str,
-              fmt: str) -> None:
-    """Read a submitted PDF back into a record, and validate it."""
-    from .parse import parse_pdf
+              fmt: str, max_bytes: int, max_pages: int, timeout: float | None,
+              max_memory: int) -> None:
+    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF) back into a record, and validate it.
+
+    The file is read in a worker process held to the caps below: a file over
+    one, or one that takes too long or too much memory, is refused.
+    """
+    from .errors import LimitExceeded
+    from .parse import Limits, parse_pdf
     from .records import write_atomic
 
-    result = parse_pdf(submitted, form=form, as_of=_as_of(as_of))
+    defaults = Limits()
+    limits = Limits(
+        max_bytes=max_bytes, max_pages=max_pages,
+        timeout_s=defaults.timeout_s if timeout is None else (timeout or None),
+        ocr_s_per_page=defaults.ocr_s_per_page if timeout is None else 0.0,
+        max_memory_mib=max_memory or None,
+    )
+    reference = _as_of(as_of)
+    try:
+        result = parse_pdf(submitted, form=form, as_of=reference, limits=limits)
+    except LimitExceeded as exc:
+        flag = _LIMIT_FLAGS.get(getattr(exc, "limit", ""))
+        _fail(f"{exc}" + (f" (see {flag})" if flag else ""))
     if output:
-        write_atomic(output, (json.dumps(result.data, ensure_ascii=False, indent=2) + "\n").encode())
+        text = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(output, text.encode())
     if fmt == "json":
         _emit_json(result.as_dict(lang))
     else:
@@ -406,8 +472,9 @@ class _BatchProgress:
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
 @click.option("--lang", type=LANGS, default="zh-TW", show_default=True,
               help="Language of the findings and of batch-report.txt.")
+@click.option("--redact", is_flag=True, help=REDACT_HELP)
 def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume: bool,
-              name_key: str | None, as_of: str | None, lang: str) -> None:
+              name_key: str | None, as_of: str | None, lang: str, redact: bool) -> None:
     """Validate and render every record of RECORDS (JSON Lines, - for stdin, or a folder
     of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt."""
     import re
@@ -426,7 +493,8 @@ def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume:
     progress = _BatchProgress()
     try:
         result = run_batch(the_form, records, out_dir, formats=formats, jobs=jobs, resume=resume,
-                           name_key=name_key, as_of=reference, lang=lang, progress=progress)
+                           name_key=name_key, as_of=reference, lang=lang, progress=progress,
+                           redact=redact)
     except BatchInterrupted as stop:
         progress.close()
         result = stop.result

@@ -20,9 +20,19 @@ is expected to escape.
 
 from __future__ import annotations
 
+from .redact import redact_text
+
 
 class FormkitError(Exception):
-    """Root of every error formkit raises on purpose."""
+    """Root of every error formkit raises on purpose.
+
+    Whatever is shaped like a national ID (身分證統一編號) in the message is
+    masked when the error is made (:func:`formkit.redact.redact_text`), so
+    neither ``str`` nor ``repr`` nor a traceback shows it.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
 
 
 class UnknownFormError(FormkitError, LookupError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .redact import redact_text, redact_value
+
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -14,6 +16,9 @@ class Finding:
 
     ``message`` is an English message id with ``{name}`` placeholders; it is
     translated and formatted by :meth:`text`. ``params`` fills the placeholders.
+
+    Whatever is shaped like a national ID (身分證統一編號) is masked in what a
+    finding shows (:meth:`text`, :meth:`as_dict`, ``repr``): see :mod:`formkit.redact`.
     """
 
     rule: str
@@ -40,23 +45,29 @@ class Finding:
     def text(self, lang: str = "zh-TW") -> str:
         from .i18n import translate
 
-        return translate(self.message, lang, self.params)
+        return redact_text(translate(self.message, lang, self.params))
 
     def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
-            "path": self.path,
+            "path": redact_text(self.path),
             "message": self.text(lang),
             "citation": self.citation,
         }
         if self.form is not None:
             out["form"] = self.form
         if self.expected is not None:
-            out["expected"] = self.expected
+            out["expected"] = redact_value(self.expected)
         if self.actual is not None:
-            out["actual"] = self.actual
+            out["actual"] = redact_value(self.actual)
         return out
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in (
+            "rule", "severity", "path", "message", "citation", "params", "expected", "actual",
+            "form"))
+        return redact_text(f"Finding({fields})")
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .errors import InputError, MalformedJSONError
 
-MAX_RECORD_BYTES = 20 * 1024 * 1024
+#: A record file, or stdin, larger than this is refused unread (exit 2).
+MAX_RECORD_BYTES = limits.MAX_RECORD_BYTES
+#: Digits in a JSON number (Python refuses int() past 4,300; money never needs 20).
+MAX_NUMBER_DIGITS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_json(source: str | os.PathLike[str]) -> Any:
@@ -21,8 +29,18 @@ def read_json(source: str | os.PathLike[str]) -> Any:
     """
     name = str(source)
     if name == "-":
-        text = sys.stdin.read()
         name = "<stdin>"
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        data = stream.read(MAX_RECORD_BYTES + 1)
+        if len(data) > MAX_RECORD_BYTES:
+            raise InputError(f"{name}: larger than {MAX_RECORD_BYTES // 2**20} MiB")
+        if isinstance(data, bytes):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+        else:
+            text = data.removeprefix("\ufeff")
     else:
         path = Path(source)
         if not path.exists():
@@ -46,20 +64,70 @@ def _no_constant(word: str) -> Any:
     raise InputError(f"{word} is not a JSON value")
 
 
+def _int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise InputError(f"a number of {len(digits):,} digits; at most {MAX_NUMBER_DIGITS} "
+                         "are read")
+    return int(digits)
+
+
+def _float(digits: str) -> float:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise InputError(f"a number of {len(digits):,} characters; at most {MAX_NUMBER_DIGITS} "
+                         "are read")
+    value = float(digits)
+    if not math.isfinite(value):
+        raise InputError(f"{digits} is beyond the range of a number")
+    return value
+
+
+def _lone_surrogate(data: Any) -> tuple[str, str] | None:
+    """(pointer, character) of the first string or key holding half a UTF-16 surrogate pair."""
+    from .pointers import escape
+
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            m = _SURROGATE.search(value)
+            if m:
+                return where or "/", m.group()
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}/{i}") for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            for key, v in reversed(list(value.items())):
+                m = _SURROGATE.search(key)
+                if m:
+                    return f"{where}/{escape(key)}", m.group()
+                stack.append((v, f"{where}/{escape(key)}"))
+    return None
+
+
 def parse_json(text: str, name: str = "<input>") -> Any:
     """Strict JSON: Python's ``NaN``/``Infinity`` extension is refused.
 
     A NaN amount would pass the schema, break rendering and could not be written
-    back as JSON.
+    back as JSON. So are numbers too long to be amounts (``1e400`` would be
+    read as infinity, an integer of 5,000 digits makes Python's ``int()``
+    raise) and lone UTF-16 surrogates (``"\ud800"``), which are not characters
+    and cannot be written as UTF-8; the message names the field.
     """
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, parse_int=_int,
+                          parse_float=_float)
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise MalformedJSONError(name, exc.lineno, exc.colno, exc.msg) from exc
     except RecursionError as exc:
         raise InputError(f"{name}: JSON nested too deeply") from exc
+    bad = _lone_surrogate(data)
+    if bad is not None:
+        where, char = bad
+        where = where.encode("utf-8", "backslashreplace").decode("utf-8")  # a key may hold it
+        raise InputError(f"{name}: {where}: \\u{ord(char):04x} is half of a UTF-16 surrogate "
+                         "pair, not a character")
+    return data
 
 
 def read_record(source: str | os.PathLike[str]) -> dict[str, Any]:
@@ -78,14 +146,75 @@ def canonical_json(data: Any) -> bytes:
     return text.encode("utf-8")
 
 
+#: A temporary file of write_atomic this old, and not locked by its writer, was left by
+#: a process that died (SIGKILL, power loss): the next write of the same target removes it.
+STALE_SECONDS = 10.0
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def remove_stale_temp_files(target: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files a killed writer of ``target`` left; return their names.
+
+    Only ``.NAME.XXXXXXXX.part`` files of this target, older than
+    ``STALE_SECONDS`` and not locked: a live writer holds an exclusive lock on its
+    temporary file until the rename, and the lock dies with its process.
+    """
+    target = Path(target)
+    directory = target.parent if str(target.parent) else Path(".")
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.part$")
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            _lock(fd)
+        except OSError:  # a live writer holds it
+            os.close(fd)
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(entry.name)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
+    """Write to a temporary file beside the target, then rename it into place.
+
+    The target is never half-written: it holds its old bytes until the rename,
+    and the new ones after. A process killed before the rename leaves its
+    temporary file ``.NAME.XXXXXXXX.part``; the next write of the same target
+    removes it (:func:`remove_stale_temp_files`).
+    """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{target}: folder {directory} does not exist")
+    remove_stale_temp_files(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:
+        _lock(fd)
         with os.fdopen(fd, "wb") as fh:
             # mkstemp makes the file 0600; give it the mode a plain open() would
             # have (or keep the mode of the file it replaces).

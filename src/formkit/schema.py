@@ -12,6 +12,7 @@ from .findings import Finding
 from .i18n import N_
 from .ids import mask_national_id, national_id_valid, ubn_valid
 from .pointers import pointer
+from .redact import redact_text
 
 
 @cache
@@ -89,13 +90,54 @@ def _unexpected_properties(err: Any) -> str:
     return ", ".join(map(repr, extras))
 
 
+def _national_ids(schema: dict[str, Any], record: Any) -> list[str]:
+    """The values of the record's ``tw-national-id`` fields, longest first."""
+    found: set[str] = set()
+
+    def walk(node: Any, parts: list[str]) -> None:
+        if not parts:
+            if isinstance(node, str) and len(node) >= 4:  # shorter says nothing of a person
+                found.add(node)
+            return
+        head, rest = parts[0], parts[1:]
+        if head == "*" and isinstance(node, list):
+            for item in node:
+                walk(item, rest)
+        elif isinstance(node, dict) and head in node:
+            walk(node[head], rest)
+
+    for pattern in national_id_patterns(schema):
+        walk(record, [p.replace("~1", "/").replace("~0", "~") for p in pattern.split("/")[1:]])
+    return sorted(found, key=len, reverse=True)
+
+
+def _hidden(value: Any, secrets: list[str]) -> Any:
+    """``value`` with the record's national IDs, and anything shaped like one, masked."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, mask_national_id(secret))
+        return redact_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_hidden(v, secrets) for v in value)
+    if isinstance(value, dict):
+        return {_hidden(k, secrets): _hidden(v, secrets) for k, v in value.items()}
+    return value
+
+
 def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
+    """The schema's errors as findings.
+
+    A national ID never reaches a finding: the value of a ``tw-national-id``
+    field is shown masked (``A******789``), and so is that value, or anything
+    shaped like a national ID, wherever else a finding would quote it.
+    """
     import json
 
     validator = _validator(json.dumps(schema, sort_keys=True))
     errors = sorted(validator.iter_errors(record), key=lambda e: _path_key(e.absolute_path))
+    secrets = _national_ids(schema, record) if errors else []
     for err in errors:
-        path = pointer(*err.absolute_path)
+        path = _hidden(pointer(*err.absolute_path), secrets)
         field = path or "/"
         kind = err.validator
         params: dict[str, Any] = {"field": field}
@@ -104,11 +146,11 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
         instance = (
             mask_national_id(err.instance)
             if secret and isinstance(err.instance, str)
-            else err.instance
+            else _hidden(err.instance, secrets)
         )
         if kind == "required":
             missing = _missing_property(err)
-            path = pointer(*err.absolute_path, missing)
+            path = _hidden(pointer(*err.absolute_path, missing), secrets)
             msg, params = N_("{field}: required field is missing"), {"field": path}
         elif kind == "type":
             expected = err.validator_value
@@ -131,7 +173,7 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
             )
         elif kind == "additionalProperties":
             msg = N_("{field}: unknown field(s): {detail}")
-            params["detail"] = _unexpected_properties(err)
+            params["detail"] = _hidden(_unexpected_properties(err), secrets)
         elif kind in ("minItems", "maxItems"):
             params["limit"] = err.validator_value
             msg = (
@@ -166,7 +208,7 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
             detail = err.message
             if secret and isinstance(err.instance, str) and err.instance:
                 detail = detail.replace(err.instance, mask_national_id(err.instance))
-            params["detail"] = detail
+            params["detail"] = _hidden(detail, secrets)
             msg = N_("{field}: {detail}")
         yield Finding(
             rule="schema",
@@ -242,3 +284,8 @@ def read_only_pointers(schema: dict[str, Any]) -> list[str]:
 def date_pointers(schema: dict[str, Any]) -> list[str]:
     """Pointers (``*`` for array items) of every ``format: date`` string."""
     return _pointers(schema, lambda node: node.get("format") == "date", stop=False)
+
+
+def national_id_patterns(schema: dict[str, Any]) -> list[str]:
+    """Pointers (``*`` for array items) of every ``format: tw-national-id`` string."""
+    return _pointers(schema, lambda node: node.get("format") == "tw-national-id", stop=False)

@@ -8,6 +8,10 @@
    given in the input that disagrees with the computed one is an error under
    the rule that owns it;
 4. rules: every rule registered for the form runs on the filled record.
+
+Before all of these, a record over a cap of :mod:`formkit.limits` (size, rows,
+text length, nesting; or NaN/Infinity from the Python API) gets error findings
+with rule id ``limits`` (``schema`` for a non-finite number) and nothing else.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from . import limits
 from . import rules as registry
 from .catalog import Form, get_form
 from .dates import is_iso, to_iso
@@ -209,6 +214,9 @@ def _run(
     form = resolve(form)
     if not isinstance(record, dict):
         raise InputError(f"a record must be a JSON object, not {type(record).__name__}")
+    over = limits.record_findings(record)
+    if over:  # too large to check: neither the schema nor the rules run on it
+        return Report(form=form.id, record=record, findings=_sorted(over))
     ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}), form=form.id)
     normalised, notes = normalise(form, record)
     schema_errors = list(schema_findings(form.schema, normalised))

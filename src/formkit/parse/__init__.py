@@ -13,15 +13,20 @@ from datetime import date
 from typing import Any
 
 from ..catalog import Form, catalog
-from ..errors import NotAFormPDFError
+from ..errors import NotAFormPDFError, UnknownFormError
 from ..findings import Finding, has_errors
 from ..i18n import N_
 from ..pointers import dotted_to_pointer, get, leaves
+from ..redact import protect_findings
 from ..validate import resolve, validate
-from .embedded import digest_ok, embedded_payload
+from .embedded import digest_ok, embedded_payload, same_as_printed
 from .fields import acroform_values, read_fields
-from .pdfio import is_image, open_pdf, read_bytes
-from .text import extract_units, read_text, squash
+from .pdfio import is_image, library_failure, open_pdf, read_bytes
+from .text import Unit, extract_units, read_text, squash
+from .worker import Limits, WorkerError, call, library_caps  # noqa: F401 - WorkerError: API
+
+#: The caps :func:`parse_pdf` applies unless told otherwise.
+DEFAULT_LIMITS = Limits()
 
 # A value read with confidence below this is listed for review. The text and
 # fields routes give 1.0 only to values they read without any guess; OCR
@@ -88,7 +93,7 @@ def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> l
             continue
         shown_expected = format_value(form, key, expected)[0] if expected is not None else ""
         shown_actual = format_value(form, key, value)[0]
-        if squash(shown_expected) == squash(shown_actual):
+        if same_as_printed(shown_expected, shown_actual):
             continue
         out.append(
             Finding(
@@ -114,22 +119,54 @@ def parse_pdf(
     *,
     form: str | Form | None = None,
     as_of: date | None = None,
+    limits: Limits | None = DEFAULT_LIMITS,
 ) -> ParseResult:
-    """Read a submitted PDF back into a record, and validate it.
+    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF) back into a record, and validate it.
+
+    The parse runs in a worker process held to ``limits`` (see
+    :mod:`formkit.parse.worker`): file size, pages, one stream's inflated size,
+    wall-clock time and memory. ``limits=None`` parses in this process, with
+    the default caps on size, pages and streams but none on time or memory.
 
     Raises :class:`NotAFormPDFError` for a file that is not a PDF, is
-    encrypted, or is not a form formkit knows.
+    encrypted, or is not a form formkit knows, and :class:`LimitExceeded`
+    (its ``limit`` says which) for a file over a cap.
     """
-    data, name = read_bytes(source, images=True)
-    wanted = resolve(form) if form is not None else None
+    caps = limits if limits is not None else DEFAULT_LIMITS
+    data, name = read_bytes(source, caps.max_bytes, images=True)
+    if form is not None:
+        resolve(form)  # an unknown form id is refused before any work
+    result: ParseResult = call(_parse, (data, name, form, as_of, caps), limits=limits, name=name)
+    return result
+
+
+def _parse(data: bytes, name: str, form: str | Form | None, as_of: date | None,
+           limits: Limits) -> ParseResult:
+    """The parse itself, in whichever process runs it."""
+    with library_caps(limits, name):
+        return _route(data, name, resolve(form) if form is not None else None, as_of, limits)
+
+
+def _units(data: bytes, name: str) -> tuple[list[Unit], str]:
+    """The text layer (pdfplumber), with pdfminer's failures on a broken file refused."""
+    try:
+        return extract_units(data)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library boundary
+        raise library_failure(name, exc, "the text of its pages cannot be read") from exc
+
+
+def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
+           limits: Limits) -> ParseResult:
     if is_image(data):
-        return _from_scan(data, name, is_pdf=False, wanted=wanted, as_of=as_of)
-    reader = open_pdf(data, name=name)
+        return _from_scan(data, name, is_pdf=False, wanted=wanted, as_of=as_of, limits=limits)
+    reader = open_pdf(data, limits.max_pages, name=name)
     data_bytes: bytes = reader.formkit_bytes
     payload = embedded_payload(reader, name)
 
     if payload is not None and payload["data"]:
-        found = resolve(payload["form"])
+        found = _embedded_form(payload, name)
         if wanted is not None and wanted.id != found.id:
             raise NotAFormPDFError(f"{name}: this PDF is a {found.id}, not a {wanted.id}")
         findings: list[Finding] = []
@@ -138,14 +175,17 @@ def parse_pdf(
                 Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
                         citation="DESIGN §2.4")
             )
-        units, text = extract_units(data_bytes)
+        units, text = _units(data_bytes, name)
         printed = read_text(found, units)
         findings.extend(_compare(found, payload["data"], printed.data))
         report = validate(found, payload["data"], as_of=as_of)
-        return ParseResult(found.id, "embedded", payload["data"], findings + report.findings,
+        # No national ID in a finding; a redacted PDF's masked ones are no error (formkit.redact).
+        checked = protect_findings(found, payload["data"], findings + report.findings,
+                                   redacted=payload.get("redacted") is True)
+        return ParseResult(found.id, "embedded", payload["data"], checked,
                            draft=bool(payload.get("draft")))
 
-    known = resolve(payload["form"]) if payload is not None else None
+    known = _embedded_form(payload, name) if payload is not None else None
     if known is not None and wanted is not None and known.id != wanted.id:
         raise NotAFormPDFError(f"{name}: this PDF is a {known.id}, not a {wanted.id}")
     values = acroform_values(reader, name)
@@ -161,9 +201,10 @@ def parse_pdf(
         return ParseResult(target.id, "fields", got.data, report.findings,
                            confidence=got.confidence, empty=got.empty)
 
-    units, text = extract_units(data_bytes)
+    units, text = _units(data_bytes, name)
     if not squash(text):
-        return _from_scan(data_bytes, name, is_pdf=True, wanted=wanted or known, as_of=as_of)
+        return _from_scan(data_bytes, name, is_pdf=True, wanted=wanted or known, as_of=as_of,
+                          limits=limits)
     target = wanted or known or identify(text)
     if target is None:
         raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on its pages)")
@@ -175,12 +216,22 @@ def parse_pdf(
                        confidence=result.confidence, empty=result.empty)
 
 
+def _embedded_form(payload: dict[str, Any], name: str) -> Form:
+    """The form the embedded data names, which must be one of the catalogue's."""
+    try:
+        return resolve(payload["form"])
+    except UnknownFormError as exc:
+        raise NotAFormPDFError(f"{name}: the embedded formkit.json names a form formkit does "
+                               f"not know ({exc})") from exc
+
+
 def _from_scan(data: bytes, name: str, *, is_pdf: bool, wanted: Form | None,
-               as_of: date | None) -> ParseResult:
+               as_of: date | None, limits: Limits) -> ParseResult:
     """The OCR route: a scan or photo of a printed form (PDF of images, or an image file)."""
     from .ocr import read_scan
 
-    target, result = read_scan(data, name=name, is_pdf=is_pdf, form=wanted)
+    target, result = read_scan(data, name=name, is_pdf=is_pdf, form=wanted,
+                               max_pages=limits.max_pages)
     report = validate(target, result.data, as_of=as_of)
     return ParseResult(target.id, "ocr", result.data, report.findings,
                        confidence=result.confidence, empty=result.empty)

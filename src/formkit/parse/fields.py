@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Form
-from ..errors import NotAFormPDFError
+from ..errors import FormkitError, NotAFormPDFError
 from ..pointers import set_
 from ..render.model import build, schema_node
 from .text import TextResult, _convert
@@ -43,10 +43,16 @@ def acroform_values(reader: Any, source: str) -> dict[str, RawField] | None:
             return None
         out: dict[str, RawField] = {}
         _walk(fields.get_object(), "", None, None, 0, out, set())
-    except NotAFormPDFError:
+    except MemoryError:
         raise
-    except (KeyError, ValueError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise NotAFormPDFError(f"{source}: unreadable form fields ({type(exc).__name__})") from exc
+    except FormkitError as exc:
+        if str(exc).startswith(f"{source}: "):
+            raise
+        raise type(exc)(f"{source}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - the library boundary (pypdf objects)
+        from .pdfio import library_failure
+
+        raise library_failure(source, exc, "unreadable form fields") from exc
     return out or None
 
 

@@ -27,6 +27,7 @@ from ..pointers import get, set_
 from . import fuzzy, raster
 from .scanlines import OcrText, find_lines, page_units, read_lines, tesseract
 from .text import TextResult, Unit, read_text, squash
+from .worker import limit_error
 
 log = logging.getLogger("formkit")
 
@@ -37,7 +38,8 @@ OCR_TIMEOUT_S = 120
 
 
 def read_scan(
-    data: bytes, *, name: str, is_pdf: bool, form: Form | None = None
+    data: bytes, *, name: str, is_pdf: bool, form: Form | None = None,
+    max_pages: int = raster.MAX_PAGES,
 ) -> tuple[Form, TextResult]:
     """The form on a scan (image-only PDF, PNG, JPEG or TIFF) and the record read from it.
 
@@ -47,11 +49,16 @@ def read_scan(
     """
     tesseract()
     started = time.perf_counter()
-    pages = _prepared(raster.load_images(data, name=name, is_pdf=is_pdf), name)
+    pages = _prepared(raster.load_images(data, name=name, is_pdf=is_pdf, max_pages=max_pages),
+                      name)
     prepared = time.perf_counter()
     found = [find_lines(p) for p in pages]
     with tempfile.TemporaryDirectory(prefix="formkit-ocr-") as tmp:
-        read_lines(pages, [lines for _, lines in found], Path(tmp), timeout=_timeout(len(pages)))
+        try:
+            read_lines(pages, [lines for _, lines in found], Path(tmp),
+                       timeout=_timeout(len(pages)))
+        except LimitExceeded as exc:
+            raise limit_error(f"{name}: {exc}", getattr(exc, "limit", "time")) from exc
     units = [u for p, (cells, lines) in zip(pages, found, strict=True)
              for u in page_units(p, cells, lines)]
     target = _identify(units, form, name)
@@ -70,11 +77,13 @@ def _timeout(pages: int) -> int:
 def _prepared(images: list[Any], name: str) -> list[raster.Page]:
     """Cleaned pages; refuses scans with nothing a form would have on them."""
     pages = []
-    for image in images:
+    for number, image in enumerate(images, 1):
+        raster.check_pixels(image.width, image.height, name, number)
         try:
             page = raster.prepare(image)
         except MemoryError as exc:
-            raise LimitExceeded(f"{name}: the page images are too large to process") from exc
+            raise limit_error(f"{name}: page {number} is too large to process in the memory "
+                              "available", "memory") from exc
         if page is not None:
             pages.append(page)
     if not pages:

@@ -21,9 +21,18 @@ import numpy as np
 from ..errors import LimitExceeded, NotAFormPDFError
 from .pdfio import MAX_PAGES
 from .shapes import DPI, Box, Table, cumsum0, find_boxes, find_rules, find_tables, inch
+from .worker import limit_error, note_ocr_pages
 
-# An image as sent (A4 at 600 dpi is 35 Mpx). Bigger is refused before decoding.
+# An image as sent (A4 at 600 dpi is 35 Mpx), or one image drawn on a PDF page.
+# Bigger is refused before decoding.
 MAX_PIXELS = 60_000_000
+# The images drawn on one PDF page, together.
+MAX_PAGE_IMAGE_PIXELS = 4 * MAX_PIXELS
+# A page as OCR reads it, at DPI: A4 is 8.7 Mpx, A3 17.4 Mpx. Measured peaks of the
+# parse's address space: 490 MiB for a noisy A4 scan, 570 MiB for an A3 page, 660 MiB
+# for a page of 25 Mpx, all within the worker's default 1 GiB. A PDF page is refused
+# before it is drawn; an image file's page after it is scaled to DPI.
+MAX_PAGE_PIXELS = 25_000_000
 # A PDF page side longer than this is not a form page (A0 is 47 in).
 MAX_PAGE_INCHES = 50.0
 # A4 width in inches: a full-page scan sent without a usable resolution.
@@ -45,13 +54,53 @@ class Page:
 # ---------------------------------------------------------------- loading
 
 
-def load_images(data: bytes, *, name: str, is_pdf: bool) -> Iterator[Any]:
+def load_images(data: bytes, *, name: str, is_pdf: bool,
+                max_pages: int = MAX_PAGES) -> Iterator[Any]:
     """The pages as greyscale PIL images at about DPI, one at a time (a page is
     8.7 million pixels); refuses what cannot be a form scan."""
-    return _pdf_pages(data, name) if is_pdf else _image_pages(data, name)
+    return _pdf_pages(data, name, max_pages) if is_pdf else _image_pages(data, name, max_pages)
 
 
-def _pdf_pages(data: bytes, name: str) -> Iterator[Any]:
+def check_pixels(width: int, height: int, name: str, number: int) -> None:
+    """Refuse a page image (at DPI) over MAX_PAGE_PIXELS, naming the page."""
+    if width * height > MAX_PAGE_PIXELS:
+        raise limit_error(
+            f"{name}: page {number} is {width} × {height} pixels at {DPI} dpi "
+            f"({width * height / 1e6:,.0f} million), more than the cap of "
+            f"{MAX_PAGE_PIXELS // 1_000_000} million; a form page is A4, or at most A3",
+            "pixels")
+
+
+def _check_page(page: Any, name: str, number: int) -> None:
+    """Refuse a PDF page that would be too large to draw at DPI, or that draws an
+    image too large to decode, before PDFium draws anything."""
+    import pypdfium2.raw as pdfium_c
+
+    w, h = page.get_size()
+    if not (math.isfinite(w) and math.isfinite(h)) or max(w, h) / 72 > MAX_PAGE_INCHES:
+        raise limit_error(
+            f"{name}: page {number} is {w / 72:.0f} × {h / 72:.0f} in, too large for a form "
+            f"page (the cap is {MAX_PAGE_INCHES:g} in a side)", "pixels")
+    check_pixels(math.ceil(w / 72 * DPI), math.ceil(h / 72 * DPI), name, number)
+    total = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        try:
+            iw, ih = obj.get_px_size()
+        except Exception:  # noqa: BLE001 - PDFium cannot size it: it will not draw it either
+            continue
+        total += iw * ih
+        if iw * ih > MAX_PIXELS:
+            raise limit_error(
+                f"{name}: page {number} draws an image of {iw} × {ih} pixels, more than the "
+                f"cap of {MAX_PIXELS // 1_000_000} million", "pixels")
+        if total > MAX_PAGE_IMAGE_PIXELS:
+            raise limit_error(
+                f"{name}: page {number} draws images of {total / 1e6:,.0f} million pixels in "
+                f"all, more than the cap of {MAX_PAGE_IMAGE_PIXELS // 1_000_000} million",
+                "pixels")
+
+
+def _pdf_pages(data: bytes, name: str, max_pages: int) -> Iterator[Any]:
     import pypdfium2 as pdfium
 
     try:
@@ -59,21 +108,18 @@ def _pdf_pages(data: bytes, name: str) -> Iterator[Any]:
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise NotAFormPDFError(f"{name}: not a readable PDF ({exc})") from exc
     try:
-        if len(doc) > MAX_PAGES:
-            raise LimitExceeded(f"{name}: {len(doc)} pages, more than the cap of {MAX_PAGES}")
+        if len(doc) > max_pages:
+            raise limit_error(f"{name}: {len(doc)} pages, more than the cap of {max_pages}",
+                              "pages")
+        note_ocr_pages(len(doc))
         for i in range(len(doc)):
-            page = doc[i]
-            w, h = page.get_size()
-            if max(w, h) / 72 > MAX_PAGE_INCHES:
-                raise LimitExceeded(
-                    f"{name}: page {i + 1} is {w / 72:.0f} × {h / 72:.0f} in, "
-                    "too large for a form page"
-                )
-            scale = DPI / 72
-            if w * h * scale * scale > MAX_PIXELS:
-                scale = math.sqrt(MAX_PIXELS / (w * h))
             try:
-                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+                page = doc[i]
+            except pdfium.PdfiumError as exc:
+                raise NotAFormPDFError(f"{name}: page {i + 1} cannot be read ({exc})") from exc
+            _check_page(page, name, i + 1)
+            try:
+                image = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
             except pdfium.PdfiumError as exc:
                 raise NotAFormPDFError(f"{name}: page {i + 1} cannot be drawn ({exc})") from exc
             yield image
@@ -81,13 +127,14 @@ def _pdf_pages(data: bytes, name: str) -> Iterator[Any]:
         doc.close()
 
 
-def _image_pages(data: bytes, name: str) -> Iterator[Any]:
+def _image_pages(data: bytes, name: str, max_pages: int) -> Iterator[Any]:
     from PIL import Image
 
     image = _decoded(name, lambda: Image.open(io.BytesIO(data)))
     frames = getattr(image, "n_frames", 1)
-    if frames > MAX_PAGES:
-        raise LimitExceeded(f"{name}: {frames} pages, more than the cap of {MAX_PAGES}")
+    if frames > max_pages:
+        raise limit_error(f"{name}: {frames} pages, more than the cap of {max_pages}", "pages")
+    note_ocr_pages(frames)
     for i in range(frames):
         yield _decoded(name, lambda i=i: _image_page(image, i))
 
@@ -99,9 +146,9 @@ def _image_page(image: Any, i: int) -> Any:
     image.seek(i)
     w, h = image.size
     if w * h > MAX_PIXELS:
-        raise LimitExceeded(
+        raise limit_error(
             f"the image is {w} × {h} pixels, more than the cap of "
-            f"{MAX_PIXELS // 1_000_000} million; scan at 300 dpi"
+            f"{MAX_PIXELS // 1_000_000} million; scan at 300 dpi", "pixels"
         )
     frame = ImageOps.exif_transpose(image) if i == 0 else image
     return _normalised(_to_gray(frame), image.info.get("dpi"))
@@ -119,11 +166,11 @@ def _decoded(name: str, step: Any) -> Any:
         try:
             return step()
         except LimitExceeded as exc:
-            raise LimitExceeded(f"{name}: {exc}") from exc
+            raise limit_error(f"{name}: {exc}", getattr(exc, "limit", "pixels")) from exc
         except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
-            raise LimitExceeded(
+            raise limit_error(
                 f"{name}: the image has more pixels than the cap of {MAX_PIXELS // 1_000_000} "
-                "million; scan at 300 dpi"
+                "million; scan at 300 dpi", "pixels"
             ) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError,
                 IndexError, KeyError, EOFError, struct.error) as exc:

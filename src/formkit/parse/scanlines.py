@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import EnvironmentProblem, LimitExceeded
+from ..errors import EnvironmentProblem
 from . import raster
 from .shapes import Box, Cell
 from .text import WRAP, Unit
+from .worker import limit_error
 
 LANG = "chi_tra"
 INSTALL = "install the Debian packages tesseract-ocr and tesseract-ocr-chi-tra"
@@ -116,13 +117,26 @@ def ocr_images(images: list[Any], workdir: Path, psm: str, timeout: int) -> list
     try:
         proc = subprocess.run(cmd, capture_output=True, env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise LimitExceeded(f"OCR took longer than {timeout} s") from exc
+        raise limit_error(f"OCR took longer than {timeout} s", "time") from exc
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace")
         if "Failed loading language" in err or "Error opening data file" in err:
             raise EnvironmentProblem(f"tesseract has no {LANG} model: {INSTALL}")
+        if proc.returncode < 0:  # killed: by the memory cap (std::bad_alloc aborts), mostly
+            raise limit_error(f"OCR stopped: tesseract was ended by "
+                              f"{_signal_name(-proc.returncode)}, most likely for lack of "
+                              "memory", "memory")
         raise EnvironmentProblem(f"tesseract failed: {err.strip()[-300:]}")
     return _parse_hocr(proc.stdout.decode("utf-8", "replace"), len(images))
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 _HOCR = re.compile(r"class='(ocr_page|ocrx_word|ocrx_cinfo)' [^>]*?title='([^']*)'>([^<]*)")

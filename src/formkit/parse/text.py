@@ -58,6 +58,7 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
     texts: list[str] = []
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         for page in pdf.pages:
+            _level_boxes(page)
             texts.append(page.extract_text() or "")
             tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
             items: list[tuple[float, Unit]] = []
@@ -82,6 +83,28 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
             items.sort(key=lambda it: it[0])
             units.extend(u for _, u in items)
     return units, "\n".join(texts)
+
+
+# pdfminer hangs a character's box from its font's descent. Noto Sans Arabic's
+# (0.74 em) and Noto Sans Symbols2's (0.63 em) put their letters 3.5 to 5 pt below
+# the CJK letters of the same line (0.29 em) at 10.5 pt: they would read as a line
+# of their own, and spill into the table row below. No box hangs lower than this.
+_MAX_DESCENT = 0.3
+
+
+def _level_boxes(page: Any) -> None:
+    """Move up the box of every upright character that hangs below _MAX_DESCENT (in place)."""
+    for c in page.chars:
+        m = c.get("matrix")
+        if not c.get("upright") or not m or m[1] or m[2] or m[3] <= 0:
+            continue
+        shift = (m[5] - _MAX_DESCENT * c["size"]) - c["y0"]
+        if shift > 0:
+            c["y0"] += shift
+            c["y1"] += shift
+            c["top"] -= shift
+            c["bottom"] -= shift
+            c["doctop"] -= shift
 
 
 # Marks where a renderer wrapped a line; \s matches it, so anchors still match.

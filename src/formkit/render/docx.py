@@ -15,7 +15,9 @@ model. Every piece of text goes through :func:`_text`, which escapes ``&``,
 markup or template code (the body is never seen by Jinja).
 
 A hand-made ``template.docx`` (certificates) is rendered by docxtpl in a Jinja
-sandbox with ``autoescape=True``, the record and the display filters.
+sandbox (:mod:`formkit.render.sandbox`) with ``autoescape=True``, the record
+and the display filters; a user's (``--templates``, ``FORMKIT_TEMPLATES``) in a
+child process with capped memory and time (:func:`formkit.limits.run_bounded`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from functools import cache
 from typing import Any
 
 from ..catalog import Form
-from ..errors import InputError, RecordError, RenderError
+from ..errors import InputError, LimitExceeded, RecordError, RenderError
 from ..resources import user_template_dirs
 from ..validate import resolve
 from .fonts import iter_strings
@@ -108,12 +110,12 @@ def _base_template() -> bytes:
 
 
 def _sandbox() -> Any:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
+    """The sandbox of :mod:`formkit.render.sandbox`, with the display filters; no includes."""
     from .filters import FILTERS
+    from .sandbox import Sandbox
 
-    env = ImmutableSandboxedEnvironment(autoescape=True)
-    env.filters.update(FILTERS)
+    env = Sandbox()
+    env.add_filters(FILTERS)
     return env
 
 
@@ -428,35 +430,71 @@ def _check_xml_text(record: dict[str, Any] | None) -> None:
     for field, text in iter_strings(record or {}):
         m = _XML_FORBIDDEN.search(text)
         if m:
+            cp = ord(m.group())
+            what = ("lone surrogate" if 0xD800 <= cp <= 0xDFFF
+                    else "noncharacter" if cp >= 0xFFFE else "control character")
             raise RecordError(
-                f"field {field}: control character U+{ord(m.group()):04X} cannot be stored in "
+                f"field {field}: {what} U+{cp:04X} cannot be stored in "
                 "a DOCX document; remove it from the record"
             )
 
 
-def _custom_template(form: Form, templates: str | None) -> Any:
+def _custom_template(form: Form, templates: str | None) -> tuple[Any, bool] | None:
+    """(path, from the user) of a hand-made template.docx: a user override first, then the form's.
+
+    A user's template must be a file inside its folder (no link leading out) of
+    at most ``limits.DOCX_TEMPLATE_FILE_BYTES``.
+    """
+    from jinja2.exceptions import SecurityError
+
+    from ..limits import DOCX_TEMPLATE_FILE_BYTES
+    from .sandbox import resolve_inside
+
     name = f"{form.scheme}/{form.name}.docx"
     for d in user_template_dirs(templates):
         if (d / name).is_file():
-            return d / name
-    return form.template("docx")
+            try:
+                path = resolve_inside(d.resolve(), name)
+            except SecurityError as exc:
+                raise InputError(f"template refused: {exc}") from None
+            assert path is not None
+            size = path.stat().st_size
+            if size > DOCX_TEMPLATE_FILE_BYTES:
+                raise LimitExceeded(f"template refused: {name} is {size:,} bytes; templates are "
+                                    f"capped at {DOCX_TEMPLATE_FILE_BYTES // 2**20} MiB")
+            return path, True
+    own = form.template("docx")
+    return (own, False) if own is not None else None
 
 
 def _render_custom(
     form: Form, path: Any, record: dict[str, Any] | None, draft: bool, title: str
 ) -> bytes:
-    """A hand-made template.docx, rendered by docxtpl in the sandbox."""
+    """A hand-made template.docx, rendered by docxtpl in the sandbox.
+
+    Every part docxtpl renders (body, headers, footers, footnotes, core
+    properties) is a template of its own: it may not include, import or extend
+    another. The sandbox's refusals are InputError (``template refused: ...``).
+    """
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
-    from jinja2.exceptions import SecurityError, TemplateError
+
+    from .html import form_view, run_template
+
+    def render() -> Any:
+        tpl = DocxTemplate(str(path))
+        context = {"r": record, "form": form_view(form), "draft": draft, "title": title}
+        tpl.render(context, jinja_env=_sandbox(), autoescape=True)
+        return tpl
 
     try:
-        tpl = DocxTemplate(str(path))
-        context = {"r": record, "form": form, "draft": draft, "title": title}
-        tpl.render(context, jinja_env=_sandbox(), autoescape=True)
-    except SecurityError as exc:
-        raise InputError(f"template refused: it tried to reach Python internals ({exc})") from exc
-    except TemplateError as exc:
-        raise InputError(f"template error: {exc}") from exc
+        tpl = run_template(render)
+    except (PackageNotFoundError, zipfile.BadZipFile, SyntaxError, OSError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError, a part that is not XML
+        raise InputError(f"template error: {path.name} is not a Word document (.docx) that "
+                         f"formkit can read: {exc}") from exc
     tpl.docx.core_properties.title = form.full_title
     tpl.docx.core_properties.subject = form.id
     tpl.docx.core_properties.keywords = "formkit" + (" draft" if draft else "")
@@ -475,13 +513,21 @@ def render_docx(
     """The DOCX of a filled (or blank) form."""
     from jinja2.exceptions import SecurityError, TemplateError
 
+    from ..limits import check_record, run_bounded
+
     form = resolve(form)
+    if record is not None:
+        check_record(record)
     _check_xml_text(record)
-    doc = build(form, record)
     title = form.title + ("（草稿）" if draft else "")
     custom = _custom_template(form, templates) if record is not None else None
     if custom is not None:
-        return _render_custom(form, custom, record, draft, title)
+        path, user = custom
+        if user:
+            return run_bounded(lambda: _render_custom(form, path, record, draft, title),
+                               what=f"template {form.scheme}/{form.name}.docx")
+        return _render_custom(form, path, record, draft, title)
+    doc = build(form, record)
 
     body = _body(doc)
     m = _XML_FORBIDDEN.search(body)

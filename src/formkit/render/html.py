@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from ..catalog import Form
-from ..errors import InputError
+from ..errors import FormkitError, InputError, LimitExceeded
 from ..resources import user_template_dirs
 from .model import _label_for, build
 
@@ -16,22 +17,23 @@ _TEMPLATES = files("formkit.render") / "templates"
 
 
 @cache
-def _env(extra: tuple[str, ...] = ()) -> Any:
-    """A sandboxed, autoescaping environment: user templates are untrusted."""
-    from jinja2 import ChainableUndefined, ChoiceLoader, DictLoader, FileSystemLoader
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _env(folder: str | None = None) -> Any:
+    """A sandboxed, autoescaping environment reading templates from ``folder`` only.
+
+    The kit's generic template is always there too (``{% include 'form.html.j2' %}``).
+    """
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from . import filters
+    from .sandbox import FolderLoader, Sandbox
 
     builtin = {
         "form.html.j2": (_TEMPLATES / "form.html.j2").read_text(encoding="utf-8"),
     }
-    loaders: list[Any] = [FileSystemLoader(d) for d in extra]
+    loaders: list[Any] = [FolderLoader(folder)] if folder else []
     loaders.append(DictLoader(builtin))
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader(loaders), autoescape=True, undefined=ChainableUndefined
-    )
-    from . import filters
-
-    env.filters.update(filters.FILTERS)
+    env = Sandbox(loader=ChoiceLoader(loaders))
+    env.add_filters(filters.FILTERS)
     return env
 
 
@@ -40,22 +42,74 @@ def stylesheet() -> str:
     return (_TEMPLATES / "form.css").read_text(encoding="utf-8")
 
 
-def _form_template(form: Form, templates: str | None) -> tuple[Any, str] | None:
+@dataclass(frozen=True)
+class Custom:
+    """A hand-made template: a user's override (untrusted) or the form's own."""
+
+    env: Any
+    name: str
+    user: bool  # from --templates or FORMKIT_TEMPLATES: rendered in a bounded process
+
+
+def _form_template(form: Form, templates: str | None) -> Custom | None:
     """A hand-made HTML template for this form: a user override first, then the form's own."""
     name = f"{form.scheme}/{form.name}.html"
     for d in user_template_dirs(templates):
         if (d / name).is_file():
-            return _env((str(d),)), name
+            return Custom(_env(str(d)), name, user=True)
     own = form.template("html")
     if own is not None:
-        return _env((str(own.parent),)), own.name
+        return Custom(_env(str(own.parent)), own.name, user=False)
     return None
 
 
 def custom_template(form: Form, record: dict[str, Any] | None,
-                    templates: str | None) -> tuple[Any, str] | None:
+                    templates: str | None) -> Custom | None:
     """The hand-made template a filled record is drawn with, if any (blanks never use one)."""
     return _form_template(form, templates) if record is not None else None
+
+
+def form_view(form: Form) -> dict[str, str]:
+    """What a template knows of its form: text only (a Form also holds paths)."""
+    return {
+        "id": form.id,
+        "title": form.title,
+        "annex": form.annex,
+        "scheme": form.scheme,
+        "name": form.name,
+        "full_title": form.full_title,
+        "citation": form.citation,
+        "filled_by": form.filled_by,
+        "layout_class": form.layout_class,
+    }
+
+
+def run_template(render: Any) -> Any:
+    """``render()`` (a Jinja render) with the sandbox's refusals as formkit errors."""
+    from jinja2 import TemplateError, TemplateNotFound
+    from jinja2.exceptions import SecurityError
+
+    from .sandbox import time_limit
+
+    try:
+        with time_limit():
+            return render()
+    except FormkitError:
+        raise
+    except SecurityError as exc:
+        raise InputError(f"template refused: {exc}") from exc
+    except TemplateNotFound as exc:
+        raise InputError(f"template error: template {exc.name!r} not found in the templates "
+                         "folder") from exc
+    except TemplateError as exc:
+        raise InputError(f"template error: {exc}") from exc
+    except RecursionError as exc:
+        raise LimitExceeded("template refused: nested too deeply (a macro calling itself?)"
+                            ) from exc
+    except MemoryError as exc:
+        raise LimitExceeded("template refused: it ran out of memory") from exc
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"template error: {type(exc).__name__}: {exc}") from exc
 
 
 def render_html(
@@ -76,15 +130,18 @@ def render_html(
     ``fillable`` marks every field of a blank with ``data-f`` (and a cell that
     holds only one field with ``data-cell``) so that form fields can be laid
     over them; see :mod:`formkit.render.fillable`.
+
+    Templates run in the sandbox of :mod:`formkit.render.sandbox`: an attempt on
+    Python internals, the disk or other templates outside the folder raises
+    InputError (``template refused: ...``), a cap LimitExceeded.
     """
-    from .. import __version__
-    from jinja2 import TemplateError
     from markupsafe import Markup
-    from jinja2.exceptions import SecurityError
+
+    from .. import __version__
 
     doc = build(form, record)
     context = {
-        "form": form,
+        "form": form_view(form),
         "doc": doc,
         "r": record or {},
         "draft": draft,
@@ -96,15 +153,9 @@ def render_html(
         "label": lambda key, code: _label_for(form, key, code),
     }
     custom = custom_template(form, record, templates)
-    try:
-        if custom is not None:
-            env, name = custom
-            return env.get_template(name).render(**context)
-        return _env().get_template("form.html.j2").render(**context)
-    except SecurityError as exc:
-        raise InputError(f"template refused: it tried to reach Python internals ({exc})") from exc
-    except TemplateError as exc:
-        raise InputError(f"template error: {exc}") from exc
+    if custom is not None:
+        return run_template(lambda: custom.env.get_template(custom.name).render(**context))
+    return run_template(lambda: _env().get_template("form.html.j2").render(**context))
 
 
 def template_dir() -> Path:

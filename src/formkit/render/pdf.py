@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from ..errors import InputError, RenderError
 from ..records import canonical_json
 from ..validate import resolve
 from .fonts import check_glyphs, faces, iter_strings
-from .html import custom_template, render_html, stylesheet
+from .html import Custom, custom_template, render_html, stylesheet
 
 log = logging.getLogger("formkit")
 
@@ -31,29 +32,121 @@ ATTACHMENT_NAME = "formkit.json"
 
 def payload(form: Form, record: dict[str, Any], draft: bool) -> dict[str, Any]:
     from .. import __version__
+    from ..redact import is_redacted
 
-    return {
+    out = {
         "formkit": __version__,
         "form": form.id,
         "data": record,
         "sha256": hashlib.sha256(canonical_json(record)).hexdigest(),
         "draft": bool(draft),
     }
+    if is_redacted(record):  # national IDs masked (formkit.redact): an extension of §2.4
+        out["redacted"] = True
+    return out
+
+
+_DATA_IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF"}
+_MAGIC = {"PNG": (b"\x89PNG\r\n\x1a\n",), "JPEG": (b"\xff\xd8\xff",),
+          "GIF": (b"GIF87a", b"GIF89a")}
+
+
+def shown_url(url: str, width: int = 100) -> str:
+    """A URL for a message: quoted, and cut to ``width`` characters with its length."""
+    if len(url) <= width:
+        return repr(url)
+    return f"{url[:width]!r}… ({len(url):,} characters)"
+
+
+def data_image(url: str) -> tuple[str, bytes]:
+    """(media type, bytes) of a ``data:`` URL holding a small PNG, JPEG or GIF image.
+
+    Decoded here, reading nothing else; anything else raises ValueError saying why.
+    """
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    from .. import limits
+
+    header, comma, payload = url[5:].partition(",")
+    if not comma:
+        raise ValueError("a data: URL without data")
+    params = [p.strip().lower() for p in header.split(";")]
+    mime = params[0] or "text/plain"
+    kind = _DATA_IMAGE_TYPES.get(mime)
+    if kind is None:
+        raise ValueError(f"a data: URL of type {mime}; only PNG, JPEG and GIF images are read")
+    cap = limits.DATA_IMAGE_BYTES
+    if len(payload) > cap * 3:  # before decoding: base64 is 4/3, %XX is 3 times the bytes
+        raise ValueError(f"a data: image over {cap // 1024} KiB, the cap")
+    raw = unquote_to_bytes(payload)
+    if "base64" in params[1:]:
+        try:
+            raw = base64.b64decode(b"".join(raw.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("a data: image whose base64 is not valid") from None
+    if len(raw) > cap:
+        raise ValueError(f"a data: image of {len(raw):,} bytes; the cap is {cap // 1024} KiB")
+    if not raw.startswith(_MAGIC[kind]):
+        raise ValueError(f"a data: URL of type {mime} that does not hold a {kind} image")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:  # reads the header only
+            found, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ValueError(f"a data: URL of type {mime} that does not hold a {kind} image"
+                         ) from None
+    if found != kind:
+        raise ValueError(f"a data: URL of type {mime} that holds a {found} image")
+    if width * height > limits.DATA_IMAGE_PIXELS:
+        raise ValueError(f"a data: image of {width}×{height} pixels; the cap is "
+                         f"{limits.DATA_IMAGE_PIXELS:,} pixels")
+    return mime, raw
 
 
 def _fetcher() -> Any:
     """A URL fetcher that fetches nothing: every resource is inline.
 
     WeasyPrint's default fetcher reads file:// and makes network requests; a
-    record or a user template must not be able to make it do either.
+    record, a user template or a stylesheet must not be able to make it do
+    either. The only URLs answered are ``data:`` URLs of PNG, JPEG or GIF
+    images of at most ``limits.DATA_IMAGE_BYTES``, decoded here (a letterhead's
+    logo); SVG is refused with the rest, as it can name further URLs. Every
+    refusal is remembered in ``refused``: WeasyPrint swallows some of them
+    (an ``<image>`` inside an inline ``<svg>``), and :func:`_check_refused`
+    raises them afterwards.
     """
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class RefuseAll(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__()
+            self.refused: list[str] = []
+
         def fetch(self, url: str, headers: Any = None) -> Any:
-            raise FatalURLFetchingError(f"refused to fetch {url[:200]!r}: formkit fetches nothing")
+            if url[:5].lower() == "data:":
+                try:
+                    mime, raw = data_image(url)
+                except ValueError as exc:
+                    reason = str(exc)
+                else:
+                    return URLFetcherResponse(url[:60], raw, {"Content-Type": mime})
+            else:
+                reason = ("formkit fetches nothing from disk or network; only PNG, JPEG or GIF "
+                          "images inline as data: URLs are read")
+            message = f"refused to fetch {shown_url(url)}: {reason}"
+            self.refused.append(message)
+            raise FatalURLFetchingError(message)
 
     return RefuseAll()
+
+
+def _check_refused(fetcher: Any) -> None:
+    refused = getattr(fetcher, "refused", None)
+    if refused:
+        raise InputError(refused[0])
 
 
 @cache
@@ -94,14 +187,31 @@ def render_pdf(
 ) -> bytes:
     """The PDF/A-3b of a filled record (or of a blank form when record is None).
 
-    Raises :class:`MissingGlyphError` before rendering when a character of the
-    record has no glyph in the fonts in use.
+    Raises :class:`LimitExceeded` naming the field when the record is over a cap
+    of :mod:`formkit.limits`, and :class:`MissingGlyphError` before rendering
+    when a character of the record has no glyph in the fonts in use. A user
+    template (``templates`` or ``FORMKIT_TEMPLATES``) is rendered in a child
+    process with capped memory and time (:func:`formkit.limits.run_bounded`).
     """
+    from ..limits import check_record, run_bounded
+
     form = resolve(form)
+    if record is not None:
+        check_record(record)
     faces()  # fail early, with the install hint, when no CJK font is present
     if record is not None:
         check_glyphs(iter_strings(record))
-    own_css = custom_template(form, record, templates) is not None
+    custom = custom_template(form, record, templates)
+    if custom is not None and custom.user:
+        _font_config()  # loaded here, the fonts are shared with every child
+        return run_bounded(lambda: _render(form, record, draft, templates, custom),
+                           what=f"template {custom.name}")
+    return _render(form, record, draft, templates, custom)
+
+
+def _render(form: Form, record: dict[str, Any] | None, draft: bool, templates: str | None,
+            custom: Custom | None) -> bytes:
+    own_css = custom is not None
     html = render_html(form, record, draft=draft, templates=templates, inline_css=own_css)
     data = payload(form, record if record is not None else {}, draft)
     return html_to_pdf(html, data, title=form.full_title, kit_css=not own_css)
@@ -130,14 +240,16 @@ def layout(html: str, *, title: str = "", kit_css: bool = False) -> Any:
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    fetcher = _fetcher()
     try:
-        document = HTML(string=html, url_fetcher=_fetcher(), base_url="formkit:/").render(
+        document = HTML(string=html, url_fetcher=fetcher, base_url="formkit:/").render(
             font_config=_font_config(), stylesheets=[_kit_css()] if kit_css else None
         )
     except FatalURLFetchingError as exc:
         raise InputError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
         raise RenderError(f"PDF rendering failed: {exc}") from exc
+    _check_refused(fetcher)
     document.metadata.title = title
     return document
 
@@ -155,8 +267,10 @@ def write_document(document: Any, data: dict[str, Any], *,
         relationship="Data",
     )
     try:
-        return document.write_pdf(pdf_variant=pdf_variant, attachments=[attachment])
+        pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=[attachment])
     except FatalURLFetchingError as exc:
         raise InputError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
         raise RenderError(f"PDF rendering failed: {exc}") from exc
+    _check_refused(getattr(document, "url_fetcher", None))  # swallowed while drawing (SVG)
+    return pdf

@@ -1,0 +1,350 @@
+"""Caps that keep rendering bounded: record size, rows, text length, user templates.
+
+A record is untrusted input. Before anything expensive is done with it, it is
+measured against the caps below in one pass that never recurses (so a record
+nested 100,000 levels deep costs nothing) and stops early:
+
+- ``fill`` and ``validate`` report what is over a cap as error findings with
+  rule id ``limits`` (exit 1) and run neither the schema nor the rules on such a
+  record;
+- ``render_pdf`` and ``render_docx`` refuse it with :class:`LimitExceeded`
+  (exit 2 with ``fill --draft``, or from the Python API).
+
+What the caps cost at their edge (measured on Debian 12, Python 3.11, 2 cores;
+``ciyue/fee-quote``'s ``lines`` table):
+
+- 1,000 rows of the sample's text: PDF 4.8 s (6.7–7 s with the machine's two cores
+  busy with other work), 32 pages, peak RSS 251–262 MiB; DOCX 0.2–0.4 s, 58 MiB.
+- 1,000 rows of 600 CJK characters each (a 1.8 MiB record, close to the byte cap):
+  PDF 51 s, 1,001 pages, peak RSS 494 MiB; DOCX 0.24 s, 60 MiB.
+- Uncapped, for comparison: 10,000 rows of the sample's text took 79 s, 506 pages and
+  a peak RSS of 1,657 MiB.
+
+A user template (``--templates DIR`` or ``FORMKIT_TEMPLATES``) is rendered, with
+the document it makes, in a child process (``os.fork``) whose address space,
+CPU time and wall-clock time are capped (:func:`run_bounded`); the template
+itself runs in the sandbox of :mod:`formkit.render.sandbox`, which also caps
+the size of any string it builds and its running time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import signal
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .errors import FormkitError, LimitExceeded, RenderError
+from .findings import Finding
+from .i18n import N_
+from .pointers import escape
+
+# -- records ------------------------------------------------------------------------------
+
+#: A record's canonical JSON (UTF-8); also the cap on a record file or stdin.
+MAX_RECORD_BYTES = 2 * 2**20
+#: Items in any one array (a repeating table's rows).
+MAX_ITEMS = 1_000
+#: Characters in any one string (and in any object key).
+MAX_TEXT = 10_000
+#: Levels of arrays and objects inside one another (the forms use at most 4).
+MAX_DEPTH = 32
+#: At most this many limit findings are reported for one record.
+MAX_FINDINGS = 20
+
+CITATION = "DESIGN §4"
+
+# -- user templates -----------------------------------------------------------------------
+
+#: Wall-clock seconds for rendering a document with a user template.
+TEMPLATE_SECONDS = 30.0
+#: Memory a user template's render may take beyond what the process already holds.
+TEMPLATE_MEMORY_BYTES = 1024 * 2**20
+#: Characters in any one string a template builds, its output included.
+TEMPLATE_MAX_CHARS = 10_000_000
+#: Size of a user template file: HTML, and DOCX.
+TEMPLATE_FILE_BYTES = 1 * 2**20
+DOCX_TEMPLATE_FILE_BYTES = 20 * 2**20
+#: Size of the document a bounded render may hand back.
+MAX_OUTPUT_BYTES = 256 * 2**20
+
+# -- images inline in user templates (data: URLs) -------------------------------------------
+
+DATA_IMAGE_BYTES = 64 * 2**10
+DATA_IMAGE_PIXELS = 4_000_000
+
+
+def _pointer(parts: tuple[str | int, ...]) -> str:
+    return "".join("/" + escape(str(p)) for p in parts)
+
+
+def _finding(path: str, message: str, rule: str = "limits", **params: Any) -> Finding:
+    return Finding(rule=rule, severity="error", path=path, message=message,
+                   citation=CITATION, params={"field": path or "/", **params})
+
+
+def _scalar_size(value: Any) -> int:
+    """Bytes of ``value`` in canonical JSON (see :func:`formkit.records.canonical_json`)."""
+    if value is None:
+        return 4
+    if value is True:
+        return 4
+    if value is False:
+        return 5
+    if isinstance(value, int):
+        bits = value.bit_length()
+        if bits > 64:  # str() of a huge int is slow, and refused past 4,300 digits
+            return int(bits * 0.30103) + 1
+        return len(str(value))
+    if isinstance(value, float):
+        return len(repr(value))
+    return 0
+
+
+def _walk(record: Any) -> Iterator[Finding]:
+    """The findings of the caps, in document order, without recursion."""
+    size = 0
+    # (value, path parts, depth); a path is built as a tuple only when it is reported
+    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(record, (), 0)]
+    while stack:
+        value, parts, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                yield _finding(_pointer(parts), N_(
+                    "{field}: nested more than {max} levels deep; formkit does not read "
+                    "records nested this deeply"), max=MAX_DEPTH)
+                continue
+            count = len(value)
+            size += 2 + max(count - 1, 0)
+            if isinstance(value, list):
+                if count > MAX_ITEMS:
+                    yield _finding(_pointer(parts), N_(
+                        "{field}: {count} items; at most {max} are accepted"),
+                        count=count, max=MAX_ITEMS)
+                    continue
+                for i in range(count - 1, -1, -1):
+                    stack.append((value[i], (*parts, i), depth + 1))
+            else:
+                children = []
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        key = str(key)
+                    if len(key) > MAX_TEXT:
+                        yield _finding(_pointer(parts), N_(
+                            "{field}: a key of {count} characters; at most {max} are accepted"),
+                            count=len(key), max=MAX_TEXT)
+                        continue
+                    size += len(json.dumps(key, ensure_ascii=False).encode("utf-8")) + 1
+                    children.append((item, (*parts, key), depth + 1))
+                stack.extend(reversed(children))
+        elif isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                yield _finding(_pointer(parts), N_(
+                    "{field}: {count} characters; at most {max} are accepted"),
+                    count=len(value), max=MAX_TEXT)
+                size += len(value)
+            else:
+                size += len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        else:
+            if isinstance(value, float) and not math.isfinite(value):
+                yield _finding(_pointer(parts), N_(
+                    "{field}: {value} is not a JSON number"), rule="schema", value=repr(value))
+            size += _scalar_size(value)
+        if size > MAX_RECORD_BYTES:  # reported once; the rest is not read
+            yield _finding("", N_(
+                "the record is more than {max} bytes of JSON; formkit accepts records up to "
+                "{max_mib} MiB"), max=MAX_RECORD_BYTES, max_mib=MAX_RECORD_BYTES // 2**20)
+            return
+
+
+def record_findings(record: Any) -> list[Finding]:
+    """Error findings for every cap the record goes over (at most ``MAX_FINDINGS``)."""
+    out: list[Finding] = []
+    for finding in _walk(record):
+        out.append(finding)
+        if len(out) >= MAX_FINDINGS:
+            break
+    return out
+
+
+def check_record(record: Any) -> None:
+    """Raise :class:`LimitExceeded` naming the field when the record goes over a cap."""
+    for finding in _walk(record):
+        raise LimitExceeded(f"record refused: {finding.text('en')}")
+
+
+# -- running a render in a bounded child process --------------------------------------------
+
+
+def _current_address_space() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child(fn: Callable[[], bytes], out_fd: int, seconds: float, memory: int) -> None:
+    import resource
+
+    status, body = b"X", b""
+    try:
+        vm = _current_address_space()
+        if vm:
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = vm + memory
+            if hard == resource.RLIM_INFINITY or limit < hard:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        cpu = int(math.ceil(seconds)) + 1
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard == resource.RLIM_INFINITY or cpu < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
+        try:
+            status, body = b"O", fn()
+        except FormkitError as exc:
+            status, body = b"E", json.dumps([type(exc).__name__, str(exc)]).encode("utf-8")
+        except MemoryError:
+            status, body = b"M", b""
+        except RecursionError:
+            status, body = b"R", b""
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as a bug
+            status, body = b"X", json.dumps([type(exc).__name__, str(exc)[:300]]).encode()
+        view = memoryview(status + len(body).to_bytes(8, "big") + body)
+        while view:
+            n = os.write(out_fd, view)
+            view = view[n:]
+    except BaseException:  # noqa: BLE001 - the parent sees a short answer
+        pass
+    finally:
+        os._exit(0)
+
+
+def _wait_for_pango_threads(seconds: float = 1.0) -> None:
+    """Let Pango's short-lived font-sorting threads finish before forking (at most ``seconds``).
+
+    A thread that held a fontconfig lock at the fork would leave it locked forever in
+    the child, which would then wait until the time cap. Python's own threads are
+    not waited for: the child uses none of their locks.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            tasks = os.listdir("/proc/self/task")
+        except OSError:  # not Linux
+            return
+        names = []
+        for task in tasks:
+            try:
+                with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as fh:
+                    names.append(fh.read())
+            except OSError:  # the thread ended meanwhile
+                pass
+        if not any(n.startswith("[pango]") for n in names):
+            return
+        time.sleep(0.01)
+
+
+def _raise_from(name: str, message: str) -> None:
+    from . import errors
+
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, FormkitError)):
+        raise RenderError(f"rendering failed: {name}: {message}")
+    exc = cls.__new__(cls)  # subclasses' own __init__ take other arguments (MissingGlyphError)
+    FormkitError.__init__(exc, message)
+    raise exc
+
+
+def run_bounded(fn: Callable[[], bytes], *, what: str, seconds: float | None = None,
+                memory: int | None = None) -> bytes:
+    """``fn()`` in a forked child process with capped memory, CPU and wall-clock time.
+
+    The child's :class:`FormkitError` is raised again here with its class and
+    message; running out of memory or time raises :class:`LimitExceeded` naming
+    ``what``. Where ``os.fork`` is missing, ``fn`` runs in this process (the
+    template sandbox's own caps on time and string size still apply).
+    """
+    seconds = TEMPLATE_SECONDS if seconds is None else seconds
+    memory = TEMPLATE_MEMORY_BYTES if memory is None else memory
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return fn()
+    _wait_for_pango_threads()
+    read_fd, write_fd = os.pipe()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 warns about fork() in a process with threads: the child runs
+            # only this render, and a lock it might wait on forever meets the deadline.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError as exc:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise RenderError(f"{what}: cannot start a process to render in: {exc}") from exc
+    if pid == 0:  # pragma: no cover - the child (measured through the parent's tests)
+        os.close(read_fd)
+        _child(fn, write_fd, seconds, memory)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    received = 0
+    deadline = time.monotonic() + seconds + 2.0
+    timed_out = too_big = False
+    reaped = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > MAX_OUTPUT_BYTES + 9:
+                too_big = True
+                break
+            chunks.append(chunk)
+        if timed_out or too_big:
+            os.kill(pid, signal.SIGKILL)
+        _, wait_status = os.waitpid(pid, 0)
+        reaped = True
+    finally:
+        os.close(read_fd)
+        if not reaped:  # interrupted (Ctrl-C): the child does not outlive us
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+    if timed_out:
+        raise LimitExceeded(f"{what}: stopped after {seconds:g} s, the cap on rendering time")
+    if too_big:
+        raise LimitExceeded(f"{what}: the document is larger than "
+                            f"{MAX_OUTPUT_BYTES // 2**20} MiB, the cap")
+    data = b"".join(chunks)
+    if len(data) < 9 or len(data) != 9 + int.from_bytes(data[1:9], "big"):
+        sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
+        if sig == signal.SIGXCPU:
+            raise LimitExceeded(f"{what}: stopped after {seconds:g} s of CPU time, the cap")
+        if sig is not None:
+            raise LimitExceeded(f"{what}: the rendering process died "
+                                f"({signal.Signals(sig).name}), most likely at the cap of "
+                                f"{memory // 2**20} MiB of memory")
+        raise RenderError(f"{what}: the rendering process ended without a result")
+    status, body = data[:1], data[9:]
+    if status == b"O":
+        return body
+    if status == b"M":
+        raise LimitExceeded(f"{what}: needed more than {memory // 2**20} MiB of memory, the cap")
+    if status == b"R":
+        raise LimitExceeded(f"{what}: nested too deeply (Python's recursion limit)")
+    name, message = json.loads(body.decode("utf-8"))
+    _raise_from(name, message)
+    raise AssertionError("unreachable")  # pragma: no cover
