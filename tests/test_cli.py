@@ -142,3 +142,16 @@ def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "x.json:1:2" in done.stderr
+
+
+def test_an_output_that_cannot_be_written_is_exit_2_with_its_path_not_a_traceback(tmp_path):
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(get_form("mit/annex-11-product-certificate").sample,
+                               ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "formkit.cli", "fill", "mit/annex-11-product-certificate",
+         str(data), "-o", "/proc/formkit-cannot-write.json"],
+        capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "/proc/" in proc.stderr and "cannot write" in proc.stderr

@@ -66,6 +66,9 @@ class _Group(click.Group):
             _fail(str(exc))
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except OSError as exc:  # an output that cannot be written: say where, no traceback
+            where = exc.filename if exc.filename is not None else "output"
+            _fail(f"{where}: cannot write: {exc.strerror or exc}")
         except BrokenPipeError:
             sys.exit(EXIT_OK)
 
