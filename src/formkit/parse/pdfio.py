@@ -66,14 +66,15 @@ def library_failure(name: str, exc: BaseException, what: str = "not a readable P
     """The FormkitError for an exception a PDF library raised on this file.
 
     pypdf, pdfminer and PDFium raise a great many types on malformed input;
-    here they become one clear refusal naming the file. ``MemoryError`` is not
-    a malformed file and is never passed here.
+    here they become one clear refusal naming the file. A ``MemoryError``
+    (pdfplumber wraps pdfminer's) is given back as it is: the worker reports
+    it as over the memory cap.
     """
     from pypdf.errors import FileNotDecryptedError, LimitReachedError
 
     exc = _wrapped(exc)
-    if isinstance(exc, FormkitError):
-        return exc
+    if isinstance(exc, FormkitError | MemoryError):
+        return exc  # type: ignore[return-value]
     if isinstance(exc, RecursionError):
         return limit_error(f"{name}: objects nested too deeply (or in a loop) to read", "depth")
     if isinstance(exc, LimitReachedError):
@@ -96,7 +97,7 @@ def _wrapped(exc: BaseException) -> BaseException:
         if id(e) in seen or len(seen) > 16:
             continue
         seen.add(id(e))
-        if isinstance(e, FormkitError | RecursionError):
+        if isinstance(e, FormkitError | RecursionError | MemoryError):
             return e
         todo.extend(a for a in e.args if isinstance(a, BaseException))
         todo.extend(c for c in (e.__cause__, e.__context__) if c is not None)

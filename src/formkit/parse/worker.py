@@ -392,6 +392,10 @@ def _child(conn: Any, output: Any, func: Callable[..., Any], args: tuple[Any, ..
             outcome = ("raise", *_exception_message(exc))
         except BaseException as exc:  # noqa: BLE001 - a bug: the parent raises it
             outcome = _bug(exc)
+        # The cap was on the parse. The answer must get through even when the parse left
+        # the address space at its cap (freed memory is not always given back).
+        with contextlib.suppress(Exception):
+            resource.setrlimit(resource.RLIMIT_AS, (resource.getrlimit(resource.RLIMIT_AS)[1],) * 2)
         forward.dropped()
         try:
             send(outcome)
