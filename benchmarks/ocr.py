@@ -7,7 +7,8 @@ little and made noisy (a simulated scan), saved as an image-only PDF and
 parsed back. Per form and resolution it prints: the share of the sample's
 fields read exactly, the share flagged for review, the share of fields at
 confidence 0.9 or more and whether all of those were exact, and seconds per
-page. The fields are the record's leaves (values, and lists of plain values).
+page. The fields are the record's leaves (values, and lists of plain values) that the
+form's pages print (a worksheet's fields are not on them).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from formkit import parse_pdf, render_pdf  # noqa: E402
 from formkit.catalog import catalog, get_form  # noqa: E402
 from formkit.errors import FormkitError  # noqa: E402
 from formkit.pointers import get, leaves  # noqa: E402
+from formkit.render.model import build, printed  # noqa: E402
 from formkit.validate import fill  # noqa: E402
 
 AS_OF = date(2024, 6, 1)
@@ -45,7 +47,8 @@ def measure(form_id: str, dpi: int, seed: int) -> dict[str, Any]:
     except FormkitError as exc:
         return {"form": form_id, "dpi": dpi, "seed": seed, "error": str(exc)}
     seconds = time.perf_counter() - t0
-    fields = leaves(record)
+    doc = build(get_form(form_id), record)
+    fields = [(k, v) for k, v in leaves(record) if printed(doc, k)]  # a worksheet's are not
     conf = result.confidence or {}
     exact = [k for k, v in fields if get(result.data, k) == v]
     sure = [k for k, _ in fields if conf.get(k, 0) >= 0.9]

@@ -31,6 +31,7 @@ from formkit.catalog import Form, get_form
 from formkit.pointers import get
 from formkit.render.docx import render_docx
 from formkit.render.model import EMPTY_BOX, Block, Cell, Seg, build, schema_node
+from formkit.render.model import printed as is_printed
 from formkit.validate import fill
 
 AS_OF = date(2024, 6, 1)
@@ -610,13 +611,8 @@ class _Person:
         node = schema_node(self.form.schema, seg.key)
         if seg.code is None:  # a flag box: ticked when the value is true (or a non-zero count)
             ticked = bool(value)
-            if node.get("type") == "boolean":
-                if ticked:
-                    self.out.typed[seg.key] = True
-                elif node.get("readOnly"):
-                    self.out.left_empty.add(seg.key)  # derived: unticked says nothing
-                else:
-                    self.out.typed[seg.key] = False
+            if node.get("type") == "boolean":  # a single box has no third state on paper
+                self.out.typed[seg.key] = ticked
         else:
             if isinstance(value, list):
                 ticked = seg.code in [str(v) for v in value]
@@ -719,23 +715,57 @@ def fill_blank(form_id: str, variant: str, record: dict[str, Any]) -> Filled:
         form, record, random.Random(f"{form_id}/{variant}"), SKIPPED_ROWS.get((form_id, variant))
     )
     tables = iter(document.tables)
+    paragraphs = list(document.paragraphs)
+    at = 0  # the next body paragraph a text block may be in
     for block in model.blocks:
         if block.kind in ("grid", "table", "signatures"):
             _fill_table(person, next(tables), block)
         elif any(s.kind != "text" for s in block.text):
-            raise NotImplementedError(f"{form_id}: a field outside a table")
+            at = _paragraph_of(paragraphs, at, block, form_id)
+            person.fill_cell(_Lines(paragraphs[at]), Cell(block.text))
+            at += 1
     person.finish()
     printed = set(person.out.typed) | person.out.left_empty | set(person.out.no_place)
+    official = build(form, record)  # a worksheet's fields have no place on the form, by design
     person.out.no_place += sorted(
         k
         for k, v in _leaves(record)
         if not _empty(v) and k not in printed and not _covered(k, printed)
+        and is_printed(official, k)
     )
     buf = io.BytesIO()
     document.save(buf)
     person.out.docx = buf.getvalue()
     person.out.variant = variant
     return person.out
+
+
+class _Lines:
+    """A body paragraph seen as a one-paragraph cell, for a text block that holds fields."""
+
+    def __init__(self, paragraph: Any):
+        self.paragraphs = [paragraph]
+
+    def add_paragraph(self, text: str) -> Any:
+        raise AssertionError(f"a paragraph of text cannot take a line break: {text!r}")
+
+
+def _paragraph_of(paragraphs: list[Any], start: int, block: Block, form_id: str) -> int:
+    """The index of the body paragraph that draws a text block: its runs are the block's
+    segments, the static ones word for word."""
+    for i in range(start, len(paragraphs)):
+        runs = paragraphs[i].runs
+        if len(runs) == len(block.text) and all(
+            s.kind != "text" or _bare(r.text) == _bare(s.text)
+            for r, s in zip(runs, block.text, strict=True)
+        ):
+            return i
+    raise AssertionError(f"{form_id}: no paragraph draws {block.text}")
+
+
+def _bare(text: str) -> str:
+    """Text without the joiners and gaps the DOCX puts around tick options."""
+    return text.replace("\u2060", "").replace("\u3000", "").strip()
 
 
 def _covered(key: str, printed: set[str]) -> bool:

@@ -73,7 +73,9 @@ def _template_keys(form_id: str) -> set[str]:
                     visit(col, node["field"])
                 return
             for k, v in node.items():
-                if k in ("t", "text", "heading", "notes", "label"):
+                if k in ("t", "text", "heading", "notes", "label") and isinstance(v, dict):
+                    visit(v, row_key)  # a block written as a mapping: {t: ..., style: ...}
+                elif k in ("t", "text", "heading", "notes", "label", "attached_title"):
                     for m in _TOKEN.finditer(str(v)):
                         expr = m.group(1)
                         if not expr or expr.startswith(("#", "@")):
@@ -87,6 +89,7 @@ def _template_keys(form_id: str) -> set[str]:
                 visit(item, row_key)
 
     visit(form.layout)
+    visit(form.meta.get("worksheet") or [])
     return keys
 
 

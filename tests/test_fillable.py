@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -224,13 +225,12 @@ def test_typed_values_are_normalised(blanks) -> None:
     entries = {"texts": {"company_name": "  臺灣精密工業股份有限公司 ", "tax_id": "０４５９ ５２５７",
                          "submitted_date": "民國 113 年 5 月 20 日", "received_date": "1130521",
                          "rows.0.finding": "第一行\r\n第二行  \r第三行"},
-               "states": {"submission_method": "mail", "rows.0.conform": "Yes"}}
+               "states": {"rows.0.conform": "Yes"}}
     parsed = parse_pdf(_fill_pypdf(blanks["mit/annex-09-corrective-plan"], entries), as_of=AS_OF)
     assert parsed.data["company_name"] == "臺灣精密工業股份有限公司"
     assert parsed.data["tax_id"] == "04595257"
     assert parsed.data["submitted_date"] == "2024-05-20"
     assert parsed.data["received_date"] == "2024-05-21"
-    assert parsed.data["submission_method"] == "mail"
     assert parsed.data["rows"][0]["finding"] == "第一行\n第二行\n第三行"
     assert parsed.data["rows"][0]["conform"] is True
     assert len(parsed.data["rows"]) == 6  # a fixed table keeps its six printed rows
@@ -337,3 +337,161 @@ def test_prefill_sets_exactly_the_named_fields(form_id: str, blanks) -> None:
     wrong = [k for k in names if "." not in k and get(record, k) is not None
              and not isinstance(get(record, k), dict | list) and get(parsed.data, k) != get(record, k)]
     assert wrong == []
+
+
+# ---------------------------------------------------------------------------
+# Ticks and fonts: what a reader without extra fonts shows
+
+STANDARD_14 = {
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica",
+    "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier", "Courier-Bold",
+    "Courier-Oblique", "Courier-BoldOblique", "Symbol", "ZapfDingbats",
+}
+TICK_FORMS = ("mit/annex-09-corrective-plan", "mit/annex-07-qms-assessment")  # checks, radios
+TICK_DPI = 100
+
+
+def _embedded(font: Any) -> bool:
+    """Whether the file carries the font: Type3 glyph procedures, or a font program."""
+    if font is None:  # a /DA font that is not in /DR
+        return False
+    font = font.get_object()
+    if font.get("/Subtype") == "/Type3":
+        return "/CharProcs" in font
+    if str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1] in STANDARD_14:
+        return False
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    files = ("/FontFile", "/FontFile2", "/FontFile3")
+    return descriptor is not None and any(key in descriptor.get_object() for key in files)
+
+
+def _appearance_streams(widget: Any) -> list[Any]:
+    """Every appearance stream of a widget: /N, /D and /R, each one stream or one per state."""
+    out = []
+    for kind in ("/N", "/D", "/R"):
+        entry = widget.get("/AP", {}).get(kind)
+        if entry is None:
+            continue
+        entry = entry.get_object()
+        out += [s.get_object() for s in entry.values()] if "/BBox" not in entry else [entry]
+    return out
+
+
+def _resolved(node: Any, key: str) -> Any:
+    """node[key] as an object (following a reference), or {} if it is not there."""
+    value = node.get(key)
+    return value.get_object() if value is not None else {}
+
+
+def _fonts_used(pdf: bytes) -> list[tuple[str, Any]]:
+    """(where, font) for the AcroForm /DR, every /DA and every appearance stream's resources."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    acroform = reader.trailer["/Root"]["/AcroForm"].get_object()
+    dr = acroform["/DR"].get_object()["/Font"].get_object()
+    found = [(f"/DR {name}", font) for name, font in dr.items()]
+
+    def by_da(where: str, node: Any) -> None:
+        for name in re.findall(r"/(\S+)\s+[\d.]+\s+Tf", str(node.get("/DA", ""))):
+            found.append((f"{where} /DA /{name}", dr.get(f"/{name}")))
+
+    by_da("AcroForm", acroform)
+    stack = [f.get_object() for f in acroform["/Fields"]]
+    while stack:
+        node = stack.pop()
+        by_da(str(node.get("/T")), node)
+        stack += [k.get_object() for k in node.get("/Kids", [])]
+        for stream in _appearance_streams(node):
+            fonts = _resolved(_resolved(stream, "/Resources"), "/Font")
+            found += [(f"{node.get('/T')} /AP {name}", font) for name, font in fonts.items()]
+    return found
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_every_font_of_the_fields_is_embedded(form_id: str, blanks) -> None:
+    """A reader without Helvetica or ZapfDingbats still draws every value and every tick."""
+    fonts = _fonts_used(blanks[form_id])
+    assert any(" /DA /" in where for where, _ in fonts)
+    assert [where for where, font in fonts if not _embedded(font)] == []
+
+
+def _buttons(pdf: bytes) -> list[tuple[int, str, str, str, tuple[float, ...]]]:
+    """Every check box and radio button: page, field name, kind, its ticked state, rectangle."""
+    from pypdf import PdfReader
+
+    out = []
+    for index, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        for ref in page.get("/Annots", []):
+            widget = ref.get_object()
+            field = widget if "/T" in widget else widget["/Parent"].get_object()
+            if field.get("/FT") != "/Btn":
+                continue
+            names, node = [], field
+            while node is not None:
+                names.insert(0, str(node["/T"]))
+                node = node.get("/Parent")
+                node = node.get_object() if node is not None else None
+            kind = "radio" if int(field.get("/Ff", 0)) & (1 << 15) else "check"
+            on = next(str(k) for k in widget["/AP"]["/N"] if k != "/Off")
+            out.append((index, ".".join(names), kind, on, tuple(float(v) for v in widget["/Rect"])))
+    return out
+
+
+def _pages(pdf: bytes, folder: Path) -> list[Any]:
+    """The pages as grey images (poppler, TICK_DPI)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "in.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(TICK_DPI), "-gray", str(folder / "in.pdf"),
+                    str(folder / "page")], check=True, capture_output=True, timeout=120)
+    return [Image.open(io.BytesIO(p.read_bytes())) for p in sorted(folder.glob("page-*.pgm"))]
+
+
+def _ink(image: Any, rect: tuple[float, ...], page_top: float) -> float:
+    """The share of dark pixels in the middle of a box, clear of the printed □ around it."""
+    x0, y0, x1, y1 = rect
+    inset, scale = (x1 - x0) * 0.3, TICK_DPI / 72
+    crop = image.crop((round((x0 + inset) * scale), round((page_top - y1 + inset) * scale),
+                       round((x1 - inset) * scale), round((page_top - y0 - inset) * scale)))
+    return sum(crop.histogram()[:128]) / (crop.width * crop.height)
+
+
+def _fill_with(how: str, blank: bytes, values: dict[str, str], tmp: Path) -> bytes:
+    """The blank filled by one tool; pypdf and pdftk get the choices only (text is slow)."""
+    from formkit.render.fillable import prefill
+
+    if how == "prefill":
+        return prefill(blank, values)
+    buttons = {k for k, raw in _fields(blank).items() if raw.kind == "/Btn"}
+    entries = {"texts": {}, "states": {k: v.lstrip("/") for k, v in values.items() if k in buttons}}
+    return _fill_pypdf(blank, entries) if how == "pypdf" else _fill_pdftk(blank, entries, tmp)
+
+
+@pytest.mark.parametrize("how", ["prefill", "pypdf", pytest.param("pdftk", marks=needs_pdftk)])
+def test_ticked_boxes_show_a_square_and_unticked_ones_stay_empty(how: str, blanks,
+                                                                  tmp_path) -> None:
+    """Rendered by poppler: formkit's pre-fill leaves the drawing to the reader
+    (NeedAppearances), pypdf and pdftk-java use the blank's own appearance streams."""
+    from pypdf import PdfReader
+
+    from formkit.render.fillable import field_values
+
+    wrong, seen = [], set()
+    for form_id in TICK_FORMS:
+        blank = blanks[form_id]
+        values = field_values(form_id, _record(form_id), sorted(_fields(blank)))
+        filled = _fill_with(how, blank, values, tmp_path)
+        images = _pages(filled, tmp_path / form_id.replace("/", "_"))
+        tops = [float(p.mediabox.top) for p in PdfReader(io.BytesIO(filled)).pages]
+        for page, name, kind, on, rect in _buttons(filled):
+            ticked = values.get(name) == on
+            ink = _ink(images[page], rect, tops[page])
+            if (ticked and ink < 0.5) or (not ticked and ink > 0):
+                wrong.append(f"{form_id} {name} {on}: ticked={ticked}, ink={ink:.2f}")
+            seen.add((kind, ticked))
+    assert wrong == []
+    assert seen == {("check", True), ("check", False), ("radio", True), ("radio", False)}

@@ -156,8 +156,11 @@ def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -
 @click.option("--draft", is_flag=True, help="Render even with errors, marked 草稿.")
 @click.option("--templates", type=click.Path(file_okay=False), help="Folder of template overrides.")
 @click.option("--redact", is_flag=True, help=REDACT_HELP)
+@click.option("--worksheet", is_flag=True,
+              help="Also print the form's worksheet: the extension fields that are not on the "
+                   "official form, on pages of their own after it.")
 def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, draft: bool,
-             templates: str | None, redact: bool) -> None:
+             templates: str | None, redact: bool, worksheet: bool) -> None:
     """Compute derived fields of DATA and write the completed record or document."""
     from .records import write_atomic
     from .validate import fill
@@ -186,11 +189,13 @@ def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, dr
     elif suffix == ".pdf":
         from .render.pdf import render_pdf
 
-        write_atomic(output, render_pdf(report.form, record, draft=draft, templates=templates))
+        write_atomic(output, render_pdf(report.form, record, draft=draft, templates=templates,
+                                        worksheet=worksheet))
     else:
         from .render.docx import render_docx
 
-        write_atomic(output, render_docx(report.form, record, draft=draft, templates=templates))
+        write_atomic(output, render_docx(report.form, record, draft=draft, templates=templates,
+                                         worksheet=worksheet))
     click.echo(output)
 
 

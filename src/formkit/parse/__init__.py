@@ -18,6 +18,7 @@ from ..findings import Finding, has_errors
 from ..i18n import N_
 from ..pointers import dotted_to_pointer, get, leaves
 from ..redact import protect_findings
+from ..render.model import build, printed, titles
 from ..validate import resolve, validate
 from .embedded import digest_ok, embedded_payload, same_as_printed
 from .fields import acroform_values, read_fields
@@ -72,12 +73,12 @@ class ParseResult:
 def identify(text: str) -> Form | None:
     """The form whose printed title appears in the text (the longest such title)."""
     page = squash(text)
-    best: Form | None = None
+    best: tuple[int, Form] | None = None
     for form in catalog():
-        title = squash(form.title)
-        if title and title in page and (best is None or len(title) > len(squash(best.title))):
-            best = form
-    return best
+        for title in map(squash, titles(form)):
+            if title and title in page and (best is None or len(title) > best[0]):
+                best = (len(title), form)
+    return best[1] if best else None
 
 
 def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> list[Finding]:
@@ -112,6 +113,22 @@ def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> l
             )
         )
     return out
+
+
+def _not_printed(form: Form, record: dict[str, Any], worksheet: bool) -> list[Finding]:
+    """One note naming the record's fields that the form's pages do not print (its
+    worksheet's, for one): the embedded data's values for them cannot be compared with
+    the page."""
+    doc = build(form, record, worksheet=worksheet)
+    missing = [key for key, _ in leaves(record) if not printed(doc, key)]
+    if not missing:
+        return []
+    return [Finding(
+        rule="embedded", severity="info", path="",
+        message=N_("not on the page, so not compared with the embedded data: {fields}"),
+        params={"fields": "、".join(dotted_to_pointer(k) for k in missing)},
+        citation="DESIGN §2.4",
+    )]
 
 
 def parse_pdf(
@@ -178,6 +195,7 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
         units, text = _units(data_bytes, name)
         printed = read_text(found, units)
         findings.extend(_compare(found, payload["data"], printed.data))
+        findings.extend(_not_printed(found, payload["data"], payload.get("worksheet") is True))
         report = validate(found, payload["data"], as_of=as_of)
         # No national ID in a finding; a redacted PDF's masked ones are no error (formkit.redact).
         checked = protect_findings(found, payload["data"], findings + report.findings,
@@ -208,7 +226,7 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
     target = wanted or known or identify(text)
     if target is None:
         raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on its pages)")
-    if squash(target.title) not in squash(text):
+    if not any(squash(t) in squash(text) for t in titles(target)):
         raise NotAFormPDFError(f"{name}: the title of {target.id} is not on its pages")
     result = read_text(target, units)
     report = validate(target, result.data, as_of=as_of)

@@ -173,8 +173,9 @@ def _label_rows(form: Form) -> list[tuple[str, str]]:
 def _read_labelled_lines(form: Form, units: list[Unit], result: TextResult) -> None:
     """Values printed as 「label：value」 lines rather than in a grid's cells.
 
-    A hand-made template (the MIT certificate) prints the layout's grid rows
-    this way, in its own order, several to a line at times (separated by ；).
+    A grid drawn without rules (the MIT certificate's face) or a user's
+    hand-made template prints the layout's grid rows this way, in its own
+    order, several to a line at times (separated by ；).
     When most of the grid's rows were not found as rows, each such piece
     becomes a two-cell row, and a layout of just those rows, in the scan's
     order, is read like any other.

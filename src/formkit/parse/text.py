@@ -22,7 +22,7 @@ from typing import Any
 from ..catalog import Form
 from ..dates import to_iso
 from ..pointers import get, set_
-from ..render.model import Block, Cell, Seg, build, schema_node
+from ..render.model import Block, Cell, Seg, build, language_code, schema_node
 from .fuzzy import cell_pattern, same_text
 
 TICKED = "■☑☒✓✔✗✘VvXx"
@@ -79,10 +79,16 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
 
             loose = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
             for line in loose.extract_text_lines():
-                items.append((line["top"], Unit([line["text"]], False)))
+                if not _FOOTER.search(line["text"]):
+                    items.append((line["top"], Unit([line["text"]], False)))
             items.sort(key=lambda it: it[0])
             units.extend(u for _, u in items)
     return units, "\n".join(texts)
+
+
+# Every page's footer: the form's name and 「第 N 頁／共 M 頁」 (or an older 「N / M」); it
+# is no part of the record, and between two pages it would end a table that runs on.
+_FOOTER = re.compile(r"第\s*\d+\s*頁\s*[／/]\s*共\s*\d+\s*頁|^\s*\d+\s*/\s*\d+\s*$")
 
 
 # pdfminer hangs a character's box from its font's descent. Noto Sans Arabic's
@@ -254,6 +260,11 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
     if fmt in ("money", "nt", "num") or node.get("x-kind") == "money":
         m = _MONEY.fullmatch(squash(text))
         return (int(m[1].replace(",", "")), True) if m else (text, False)
+    if fmt == "lang" or node.get("x-kind") == "language":
+        code = language_code(squash(text))
+        if code is None and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", squash(text)):
+            code = squash(text)  # typed as a code
+        return (code, True) if code else (text, False)
     if "enum" in node:
         labels = _labels(form, key)
         for code, label in labels.items():
@@ -323,16 +334,17 @@ def _strip_placeholder(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _is_flag(form: Form, key: str, ticked: bool) -> bool:
-    """Whether a flag box of a boolean reads as a value.
+def _is_flag(form: Form, key: str) -> bool:
+    """Whether a flag box is a boolean's: on paper a single box has no third state, so an
+    unticked one reads as false, as the fields route reads it."""
+    return schema_node(form.schema, key).get("type") == "boolean"
 
-    An unticked box says false, except for a derived (readOnly) field: a
-    person filling a blank form leaves those to the office, so an empty box
-    there is no answer, and reading it as false would contradict the value
-    the kit computes.
-    """
+
+def _is_count(form: Form, key: str) -> bool:
+    """Whether a flag box stands for a count a person writes (``{k?}主要缺點{k}項``): left
+    unticked, it says none. A derived count (readOnly) is the office's to compute."""
     node = schema_node(form.schema, key)
-    return node.get("type") == "boolean" and (ticked or not node.get("readOnly"))
+    return node.get("type") in ("integer", "number") and not node.get("readOnly")
 
 
 class _Reader:
@@ -343,6 +355,7 @@ class _Reader:
         self.flags: dict[str, bool] = {}
         self.seen: set[str] = set()
         self.sure: dict[str, float] = {}  # ticks and flags read from OCR'd boxes
+        self.zero: set[str] = set()  # counts whose box is unticked
 
     def take(self, segs: list[Seg], text: str) -> bool:
         m = _cell_regex(segs).match(text)
@@ -361,17 +374,22 @@ class _Reader:
                     self.ticks.setdefault(s.key, [])
                     if ticked:
                         self.ticks[s.key].append(s.code)
-                elif _is_flag(self.form, s.key, ticked):
+                elif _is_flag(self.form, s.key):
                     self.flags[s.key] = ticked
-                elif schema_node(self.form.schema, s.key).get("type") == "boolean":
-                    self.result.empty.append(s.key)
+                elif not ticked and _is_count(self.form, s.key):
+                    self.zero.add(s.key)  # an unticked count: none, and no number printed
                 continue
             value_text, changed = _join_lines(raw or "", s.fmt == "mtext")
             value_text = _strip_placeholder(value_text)
             if s.key in self.seen:
                 continue
             if not value_text or set(value_text) <= set("＿_ 年月日"):
-                self.result.empty.append(s.key)
+                if s.key in self.zero:
+                    set_(self.result.data, s.key, 0)
+                    self.seen.add(s.key)
+                    self.result.confidence[s.key] = sure
+                else:
+                    self.result.empty.append(s.key)
                 continue
             value, ok = _convert(self.form, s.key, value_text, s.fmt)
             set_(self.result.data, s.key, value)
@@ -400,7 +418,11 @@ class _Reader:
                 self.result.empty.append(key)
                 continue
             self.result.confidence.setdefault(key, self.sure.get(key, 1.0))
+        anything = bool(self.result.data) or any(self.flags.values()) or any(self.ticks.values())
         for key, ticked in self.flags.items():
+            if not anything:  # a blank nobody filled: its boxes say nothing yet
+                self.result.empty.append(key)
+                continue
             set_(self.result.data, key, ticked)
             self.result.confidence.setdefault(key, self.sure.get(key, 1.0))
         self.result.empty = sorted(set(self.result.empty) - set(self.result.confidence))
@@ -418,19 +440,34 @@ def _typed_code(node: dict[str, Any], code: str) -> Any:
 
 def _expected_units(form: Form) -> list[tuple[Block, list[Cell] | None]]:
     """The template's rows in order; a repeating table is one entry (row None)."""
-    doc = build(form, {})
+    doc = build(form, {}, every_block=True, worksheet=True)
     out: list[tuple[Block, list[Cell] | None]] = []
-    for block in doc.blocks:
+    attached: list[tuple[Block, list[Cell] | None]] = []
+    for block in doc.blocks + doc.worksheet:  # a worksheet is read when it was printed
         if block.kind == "table":
             out.append((block, None))
+            if _spec(form, block.field).get("face_rows") is not None:
+                attached.append((block, None))  # its rows may go on in an attached list
         elif block.kind in ("grid", "signatures"):
             out.extend((block, row) for row in block.rows)
         elif block.kind in ("text", "notes", "heading") and any(s.kind != "text" for s in block.text):
             out.append((block, [Cell(block.text)]))
-    return out
+    return out + attached
+
+
+def _merged(cells: list[Cell]) -> Cell:
+    """A row's cells as one: a table drawn without rules (a certificate's) reads as lines."""
+    segs: list[Seg] = []
+    for cell in cells:
+        if segs:
+            segs.append(Seg("text", " "))
+        segs.extend(cell.segs)
+    return Cell(segs)
 
 
 def _row_matches(reader: _Reader, cells: list[Cell], unit: Unit, commit: bool) -> bool:
+    if len(cells) > 1 and not unit.table and len(unit.cells) == 1:
+        cells = [_merged(cells)]
     texts = _aligned(cells, unit)
     if texts is None:
         return False
@@ -476,6 +513,7 @@ def read_text(form: Form, units: list[Unit], *, fuzzy: bool = False) -> TextResu
 def _read_text(form: Form, units: list[Unit]) -> TextResult:
     reader = _Reader(form)
     expected = _expected_units(form)
+    progress: dict[str, tuple[int, int]] = {}  # table field -> rows printed, rows read
     pos = 0
     for idx, (block, row) in enumerate(expected):
         if row is not None:
@@ -497,10 +535,14 @@ def _read_text(form: Form, units: list[Unit]) -> TextResult:
         proto = _prototype(form, block.field)
         nxt = expected[idx + 1][1] if idx + 1 < len(expected) else None
         fixed = _is_fixed(form, block.field)
-        i, j, k = 0, start, 0
+        i, k = progress.get(block.field, (0, 0))  # an attached list goes on where the face stopped
+        j = start
         while j < len(units) and units[j].table:
             if nxt is not None and _row_matches(reader, nxt, units[j], commit=False):
                 break
+            if _same_header(units[j], header, 0, len(block.rows[0])):
+                j += 1  # the header row again, at the top of the next page
+                continue
             if i + 1 >= len(proto.rows):
                 break
             cells = proto.rows[i + 1]
@@ -514,17 +556,23 @@ def _read_text(form: Form, units: list[Unit]) -> TextResult:
             i, j = i + 1, j + 1
         if fixed:
             _fill_holes(reader.result.data, block.field)
+        progress[block.field] = (i, k)
         pos = j
     return reader.finish()
 
 
-def _is_fixed(form: Form, key: str) -> bool:
-    """Whether a table's rows are fixed questions (``fixed: true``), not a list that grows."""
-    for spec in form.layout:
+def _spec(form: Form, key: str) -> dict[str, Any]:
+    """The layout's ``table`` entry for an array field ({} when there is none)."""
+    for spec in form.layout + (form.meta.get("worksheet") or []):
         body = spec.get("table") if isinstance(spec, dict) else None
         if isinstance(body, dict) and body.get("field") == key:
-            return bool(body.get("fixed"))
-    return False
+            return body
+    return {}
+
+
+def _is_fixed(form: Form, key: str) -> bool:
+    """Whether a table's rows are fixed questions (``fixed: true``), not a list that grows."""
+    return bool(_spec(form, key).get("fixed"))
 
 
 def _has_entries(cells: list[Cell], unit: Unit) -> bool:
@@ -572,7 +620,8 @@ MAX_TABLE_ROWS = 500
 
 def _prototype(form: Form, key: str) -> Block:
     """The table block as drawn with MAX_TABLE_ROWS empty rows (row numbers included)."""
+    from ..render.model import document_style, table_block
+
     skeleton: dict[str, Any] = {}
     set_(skeleton, key, [{} for _ in range(MAX_TABLE_ROWS)])
-    doc = build(form, skeleton)
-    return next(b for b in doc.blocks if b.kind == "table" and b.field == key)
+    return table_block(_spec(form, key), form, skeleton, document_style(form))

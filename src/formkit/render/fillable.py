@@ -9,7 +9,10 @@ key, and a filled form maps straight back to a record.
 
 Fonts. WeasyPrint's own ``<input>`` fields embed the whole 19 MB Noto CJK
 collection and extract as Kangxi radicals. These fields use their own
-embedded subset font instead (:mod:`formkit.render.fieldfont`).
+embedded subset font instead (:mod:`formkit.render.fieldfont`). Ticks need no
+font: a ticked box draws a filled square path; readers that redraw the boxes
+themselves (NeedAppearances stays on, so that they draw the text values) get an
+embedded one-glyph Type3 font for it. No field names a font the file lacks.
 
 Choices become radio groups (export value = the choice code), multiple
 choices one check box per option (``key.code``), flags a check box. Dates are
@@ -33,6 +36,13 @@ FLAG_NO_TOGGLE_OFF = 1 << 14
 FLAG_RADIO = 1 << 15
 FLAG_PRINT = 4
 CJK_FONT = "FKCJK"
+# The font of the ticks readers redraw (NeedAppearances). poppler draws every check box and
+# radio button with the /DR font named ZaDb, whatever the /DA says; so that name is an
+# embedded Type3 font here, and its MARK_CHAR is ZapfDingbats' ■, which readers that know
+# ZapfDingbats by name draw alike.
+MARK_FONT = "ZaDb"
+MARK_CHAR = "n"
+MARK_SCALE = 0.6  # side of the ■ in the box, as a fraction of the box side
 DATE_HINT = "民國年/月/日，例如 115/11/21"
 
 
@@ -172,28 +182,74 @@ def _square(spot: Spot) -> Spot:
 # pypdf: the AcroForm
 
 
-def _standard_font(base: str) -> Any:
-    from pypdf.generic import DictionaryObject, NameObject
+def _content(writer: Any, data: bytes, entries: dict[str, Any] | None = None) -> Any:
+    """A stream object with the given content, added to the writer (its reference)."""
+    from pypdf.generic import DecodedStreamObject, NameObject
 
-    return DictionaryObject({
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in (entries or {}).items():
+        stream[NameObject(key)] = value
+    return writer._add_object(stream)
+
+
+def _mark_font(writer: Any) -> Any:
+    """The embedded font of the tick: one Type3 glyph, a filled square, at MARK_CHAR.
+
+    A Type3 glyph is vector paths in the file, so the tick needs no installed font.
+    The square spans -0.1 to 0.9 em: readers set a tick on a baseline 0.4 em below the
+    middle of the box (poppler does), so it sits centred. It extracts as ■ (U+25A0).
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject
+
+    code = ord(MARK_CHAR)
+    glyph = b"1000 0 0 -100 1000 900 d1 0 -100 1000 1000 re f"
+    matrix = ArrayObject([FloatObject(v) for v in (0.001, 0, 0, 0.001, 0, 0)])
+    to_unicode = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /FKMark def /CMapType 2 def\n"
+        "1 begincodespacerange <00> <FF> endcodespacerange\n"
+        f"1 beginbfchar <{code:02X}> <25A0> endbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    return writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject(base),
-    })
+        NameObject("/Subtype"): NameObject("/Type3"),
+        NameObject("/FontBBox"): ArrayObject([NumberObject(v) for v in (0, -100, 1000, 900)]),
+        NameObject("/FontMatrix"): matrix,
+        NameObject("/CharProcs"): DictionaryObject({
+            NameObject("/square"): _content(writer, glyph),
+        }),
+        NameObject("/Encoding"): DictionaryObject({
+            NameObject("/Type"): NameObject("/Encoding"),
+            NameObject("/Differences"): ArrayObject([NumberObject(code), NameObject("/square")]),
+        }),
+        NameObject("/FirstChar"): NumberObject(code),
+        NameObject("/LastChar"): NumberObject(code),
+        NameObject("/Widths"): ArrayObject([NumberObject(1000)]),
+        NameObject("/Resources"): DictionaryObject(),
+        NameObject("/ToUnicode"): _content(writer, to_unicode.encode("ascii")),
+    }))
 
 
 def _stream(writer: Any, content: bytes, width: float, height: float, resources: Any = None) -> Any:
-    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
+    """An appearance: a form XObject of the widget's size."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
 
-    stream = DecodedStreamObject()
-    stream.set_data(content)
-    stream[NameObject("/Type")] = NameObject("/XObject")
-    stream[NameObject("/Subtype")] = NameObject("/Form")
-    stream[NameObject("/BBox")] = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width),
-                                               FloatObject(height)])
+    entries: dict[str, Any] = {
+        "/Type": NameObject("/XObject"),
+        "/Subtype": NameObject("/Form"),
+        "/BBox": ArrayObject([FloatObject(v) for v in (0, 0, width, height)]),
+    }
     if resources is not None:
-        stream[NameObject("/Resources")] = resources
-    return writer._add_object(stream)
+        entries["/Resources"] = resources
+    return _content(writer, content, entries)
+
+
+def _box_da(spot: Spot) -> str:
+    """The /DA of a tick: the mark font at the size that draws the same square as box_ap."""
+    x0, y0, x1, y1 = spot.rect
+    return f"/{MARK_FONT} {min(x1 - x0, y1 - y0) * MARK_SCALE:.2f} Tf 0 g"
 
 
 def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
@@ -215,10 +271,10 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
 
     font_dict = DictionaryObject({
         NameObject(f"/{CJK_FONT}"): pdf_font(writer),
-        NameObject("/Helv"): writer._add_object(_standard_font("/Helvetica")),
-        NameObject("/ZaDb"): writer._add_object(_standard_font("/ZapfDingbats")),
+        NameObject(f"/{MARK_FONT}"): _mark_font(writer),
     })
     fonts_ref = writer._add_object(font_dict)
+    caption = TextStringObject(MARK_CHAR)
     top: list[Any] = []
     parents: dict[str, Any] = {}
 
@@ -260,9 +316,10 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
         page["/Annots"].append(ref)
 
     def box_ap(spot: Spot, on_name: str) -> DictionaryObject:
+        """Ticked: a filled square drawn as a path (no font); unticked: nothing."""
         x0, y0, x1, y1 = spot.rect
         w, h = x1 - x0, y1 - y0
-        inset = min(w, h) * 0.2
+        inset = min(w, h) * (1 - MARK_SCALE) / 2
         mark = f"0 g {inset:.2f} {inset:.2f} {w - 2 * inset:.2f} {h - 2 * inset:.2f} re f".encode()
         return DictionaryObject({
             NameObject("/N"): DictionaryObject({
@@ -301,8 +358,8 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
                 NameObject("/T"): TextStringObject(name),
                 NameObject("/V"): NameObject("/Off"),
                 NameObject("/AS"): NameObject("/Off"),
-                NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
-                NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("n")}),
+                NameObject("/DA"): TextStringObject(_box_da(spot)),
+                NameObject("/MK"): DictionaryObject({NameObject("/CA"): caption}),
                 NameObject("/AP"): box_ap(spot, "/Yes"),
             })
             refs = [(writer._add_object(node), spot)]
@@ -313,7 +370,7 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
                 NameObject("/T"): TextStringObject(name),
                 NameObject("/Ff"): NumberObject(FLAG_RADIO | FLAG_NO_TOGGLE_OFF),
                 NameObject("/V"): NameObject("/Off"),
-                NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
+                NameObject("/DA"): TextStringObject(_box_da(spec.spots[0])),
                 NameObject("/Kids"): ArrayObject(),
             })
             field_ref = writer._add_object(group)
@@ -323,7 +380,7 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
                 kid.update({
                     NameObject("/Parent"): field_ref,
                     NameObject("/AS"): NameObject("/Off"),
-                    NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("n")}),
+                    NameObject("/MK"): DictionaryObject({NameObject("/CA"): caption}),
                     NameObject("/AP"): box_ap(spot, NameObject(f"/{code}")),
                 })
                 kid_ref = writer._add_object(kid)

@@ -12,6 +12,7 @@ from ..catalog import Form
 from ..errors import FormkitError, InputError, LimitExceeded
 from ..resources import user_template_dirs
 from .model import _label_for, build
+from .segments import segs_html
 
 _TEMPLATES = files("formkit.render") / "templates"
 
@@ -120,6 +121,7 @@ def render_html(
     templates: str | None = None,
     fillable: bool = False,
     inline_css: bool = True,
+    worksheet: bool = False,
 ) -> str:
     """The HTML of a filled (or, with record None, blank) form.
 
@@ -139,7 +141,7 @@ def render_html(
 
     from .. import __version__
 
-    doc = build(form, record)
+    doc = build(form, record, worksheet=worksheet)
     context = {
         "form": form_view(form),
         "doc": doc,
@@ -151,6 +153,7 @@ def render_html(
         "blank": record is None,
         "fillable": fillable and record is None,
         "label": lambda key, code: _label_for(form, key, code),
+        "segs_html": segs_html,
     }
     custom = custom_template(form, record, templates)
     if custom is not None:

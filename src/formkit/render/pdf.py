@@ -30,7 +30,8 @@ log = logging.getLogger("formkit")
 ATTACHMENT_NAME = "formkit.json"
 
 
-def payload(form: Form, record: dict[str, Any], draft: bool) -> dict[str, Any]:
+def payload(form: Form, record: dict[str, Any], draft: bool,
+            worksheet: bool = False) -> dict[str, Any]:
     from .. import __version__
     from ..redact import is_redacted
 
@@ -43,6 +44,8 @@ def payload(form: Form, record: dict[str, Any], draft: bool) -> dict[str, Any]:
     }
     if is_redacted(record):  # national IDs masked (formkit.redact): an extension of §2.4
         out["redacted"] = True
+    if worksheet and form.meta.get("worksheet"):  # its pages follow the form's: an extension
+        out["worksheet"] = True
     return out
 
 
@@ -184,8 +187,12 @@ def render_pdf(
     *,
     draft: bool = False,
     templates: str | None = None,
+    worksheet: bool = False,
 ) -> bytes:
     """The PDF/A-3b of a filled record (or of a blank form when record is None).
+
+    ``worksheet`` adds the form's worksheet (its extension fields, which never
+    print on the form's own pages) on pages after the form.
 
     Raises :class:`LimitExceeded` naming the field when the record is over a cap
     of :mod:`formkit.limits`, and :class:`MissingGlyphError` before rendering
@@ -204,16 +211,17 @@ def render_pdf(
     custom = custom_template(form, record, templates)
     if custom is not None and custom.user:
         _font_config()  # loaded here, the fonts are shared with every child
-        return run_bounded(lambda: _render(form, record, draft, templates, custom),
+        return run_bounded(lambda: _render(form, record, draft, templates, custom, worksheet),
                            what=f"template {custom.name}")
-    return _render(form, record, draft, templates, custom)
+    return _render(form, record, draft, templates, custom, worksheet)
 
 
 def _render(form: Form, record: dict[str, Any] | None, draft: bool, templates: str | None,
-            custom: Custom | None) -> bytes:
+            custom: Custom | None, worksheet: bool = False) -> bytes:
     own_css = custom is not None
-    html = render_html(form, record, draft=draft, templates=templates, inline_css=own_css)
-    data = payload(form, record if record is not None else {}, draft)
+    html = render_html(form, record, draft=draft, templates=templates, inline_css=own_css,
+                       worksheet=worksheet)
+    data = payload(form, record if record is not None else {}, draft, worksheet)
     return html_to_pdf(html, data, title=form.full_title, kit_css=not own_css)
 
 
