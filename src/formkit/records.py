@@ -109,7 +109,7 @@ def parse_json(text: str, name: str = "<input>") -> Any:
     A NaN amount would pass the schema, break rendering and could not be written
     back as JSON. So are numbers too long to be amounts (``1e400`` would be
     read as infinity, an integer of 5,000 digits makes Python's ``int()``
-    raise) and lone UTF-16 surrogates (``"\ud800"``), which are not characters
+    raise) and lone UTF-16 surrogates (``"\\ud800"``), which are not characters
     and cannot be written as UTF-8; the message names the field.
     """
     try:

@@ -21,7 +21,7 @@ text fields that take ROC input (``115/11/21``); parsing normalises them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -412,9 +412,10 @@ def field_values(form: str | Form, record: dict[str, Any], names: list[str]) -> 
     prints it; choices get their export state (``/code``, ``/Yes``).
     """
     from ..pointers import get
-    from .model import format_value
+    from .model import document_style, format_value
 
     form = resolve(form)
+    cell_style = replace(document_style(form), in_cell=True)  # as the printed form's cells
     out: dict[str, str] = {}
     for name in names:
         parent, _, code = name.rpartition(".")
@@ -437,7 +438,7 @@ def field_values(form: str | Form, record: dict[str, Any], names: list[str]) -> 
             out[name] = f"/{value}"
         elif not (isinstance(value, dict) or isinstance(value, list)
                   and any(isinstance(v, dict | list) for v in value)):
-            out[name] = format_value(form, name, value)[0]
+            out[name] = format_value(form, name, value, style=cell_style)[0]
     return out
 
 

@@ -49,6 +49,7 @@ class Cell:
     header: bool = False
     indent: int = 0  # sub-options: levels of indentation under their parent
     stack: bool = False  # tick options one per line (the cell is too narrow for a row)
+    room: float = 0.0  # the cell's inner width in em, once fitted (0: not known)
 
     @property
     def keys(self) -> list[str]:
@@ -374,6 +375,7 @@ def _stack(block: Block, have: list[float], blank: bool) -> None:
     for cells in _placed(block):
         for col, cell in cells:
             room = sum(have[col : col + cell.colspan]) - PAD_EM - 2.2 * cell.indent
+            cell.room = room
             groups = [g for g in options(cell.segs) if g and g[0].kind == "box"]
             if len(groups) > 1:
                 widths = sorted(em("".join(seg_text(s, blank) for s in g)) + 0.8 for g in groups)

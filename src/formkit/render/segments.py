@@ -17,9 +17,22 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .model import LONG_OPTION_EM, UNBREAKABLE, Cell, Seg, em, lone_value, options, seg_text
+from .model import (
+    EM_MM,
+    LONG_OPTION_EM,
+    PAGE_MM,
+    UNBREAKABLE,
+    Cell,
+    Seg,
+    em,
+    lone_value,
+    options,
+    seg_text,
+)
 
 DATE_BLANK = "　　 年 　 月 　 日"
+PAGE_EM = PAGE_MM / EM_MM
+_BREAKS_INSIDE = frozenset("-/.,:;_+&")  # where a code may break: only such codes are kept whole
 _FILL = "\u3000" * 5
 
 
@@ -41,7 +54,7 @@ def _words(text: str) -> Markup:
     the column is made wide enough for it (:func:`formkit.render.model.fit_widths`)."""
     out, pos = Markup(""), 0
     for m in UNBREAKABLE.finditer(text):
-        if len(m.group()) < 4:
+        if len(m.group()) < 4 or not _BREAKS_INSIDE & set(m.group()[1:-1]):
             continue
         out += escape(text[pos : m.start()])
         out += Markup('<span class="nw">{}</span>').format(m.group())
@@ -58,10 +71,10 @@ def _tail(text: str) -> int:
     return min(n, k + 2) if n - k >= 2 else 0
 
 
-def _value(s: Seg, blank: bool, fillable: bool, lone: bool) -> Markup:
+def _value(s: Seg, blank: bool, fillable: bool, lone: bool, glue: bool = True) -> Markup:
     if s.text:
         cls = "v m" if s.fmt == "mtext" else "v"
-        k = _tail(s.text) if len(s.text) > 4 else 0
+        k = _tail(s.text) if glue and len(s.text) > 4 else 0
         if k and not UNBREAKABLE.search(s.text[-k:]) and "\n" not in s.text[-k:]:
             shown = _words(s.text[:-k]) + Markup('<span class="nw">{}</span>').format(s.text[-k:])
         else:
@@ -89,7 +102,7 @@ def _run(segs: list[Seg], blank: bool, fillable: bool, lone: bool, glue_end: boo
     out = Markup("")
     for i, s in enumerate(segs):
         if s.kind == "value":
-            out += _value(s, blank, fillable, lone)
+            out += _value(s, blank, fillable, lone, glue_end)
         elif s.kind == "box":
             out += _box(s, blank)
         elif glue_end and i == len(segs) - 1:
@@ -117,13 +130,20 @@ def _option(group: list[Seg], blank: bool, fillable: bool) -> Markup:
         _box(box, blank), lead, _run(rest, blank, fillable, False, True))
 
 
+def _may_wrap(segs: list[Seg], blank: bool, cell: Cell | None) -> bool:
+    """Whether the text can run onto a second line: only then is its end glued (every
+    glued span costs WeasyPrint layout time). A paragraph is as wide as the page."""
+    room = cell.room if cell is not None and cell.room else PAGE_EM
+    return em("".join(seg_text(s, blank) for s in segs)) > room - 0.5
+
+
 def segs_html(segs: list[Seg], blank: bool, fillable: bool = False, stack: bool = False,
               cell: Cell | None = None) -> Markup:
     """The HTML of a cell's or a paragraph's segments."""
     groups = options(segs)
     lone = cell is not None and lone_value(cell)
     if len(groups) == 1:
-        return _run(groups[0], blank, fillable, lone, True)
+        return _run(groups[0], blank, fillable, lone, _may_wrap(segs, blank, cell))
     out = _run(groups[0], blank, fillable, False, False)
     parts = [_option(g, blank, fillable) for g in groups[1:]]
     joiner = Markup("<br>") if stack else Markup(" ")
