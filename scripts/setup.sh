@@ -2,6 +2,8 @@
 # Installs what formkit needs on a Debian machine (run as root) and makes .venv.
 #   scripts/setup.sh          runtime: fonts, HarfBuzz subsetting, poppler, tesseract (chi_tra), Python packages
 #   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java
+# PYTHON picks the interpreter and VENV the environment's folder (default python3, .venv);
+# SETUP_PYTHON_ONLY=1 skips the Debian packages (scripts/run-tests, for another Python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,7 @@ if [ "${1:-}" = "--test" ]; then
 fi
 
 missing=()
+[ "${SETUP_PYTHON_ONLY:-}" = 1 ] && packages=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
@@ -27,15 +30,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  echo "setup: creating .venv" >&2
-  "$python" -m venv .venv
+venv=${VENV:-.venv}
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating $venv" >&2
+  "$python" -m venv "$venv"
 fi
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
-stamp=".venv/.formkit-installed$extras"
+stamp="$venv/.formkit-installed$extras"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing formkit$extras into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+  echo "setup: installing formkit$extras into $venv" >&2
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".$extras"
   touch "$stamp"
 fi
