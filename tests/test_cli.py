@@ -155,3 +155,15 @@ def test_an_output_that_cannot_be_written_is_exit_2_with_its_path_not_a_tracebac
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "/proc/" in proc.stderr and "cannot write" in proc.stderr
+
+
+def test_fill_draft_writes_prints_errors_first_and_exits_1(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    record = dict(get_form(FEE).sample)
+    record["quote_kind"] = "nonsense"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "draft.pdf"
+    result = run("fill", FEE, str(path), "-o", str(out), "--draft", "--lang", "en")
+    assert result.exit_code == 1 and out.exists()
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith(("schema ", "CY-"))]
+    assert lines and lines[0].startswith("schema /quote_kind")

@@ -153,7 +153,9 @@ def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -
 @click.option("-o", "--output", required=True, help="OUT.json, OUT.docx or OUT.pdf.")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
 @click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
-@click.option("--draft", is_flag=True, help="Render even with errors, marked 草稿.")
+@click.option("--draft", is_flag=True,
+              help="Render even with errors, marked 草稿; every finding is printed, errors first, "
+                   "and the exit code is still 1 when there are errors.")
 @click.option("--templates", type=click.Path(file_okay=False), help="Folder of template overrides.")
 @click.option("--redact", is_flag=True, help=REDACT_HELP)
 @click.option("--worksheet", is_flag=True,
@@ -171,8 +173,9 @@ def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, dr
     from .catalog import get_form
 
     report = fill(get_form(form), _load(data), as_of=_as_of(as_of))
-    notes = [f for f in report.findings if f.severity != "error" or not draft]
-    if report.findings:
+    order = {"error": 0, "warning": 1, "info": 2}  # errors first: they are what made a draft
+    notes = sorted(report.findings, key=lambda f: order.get(f.severity, 3))
+    if notes:
         click.echo("\n".join(f"{f.rule} {f.path or '/'}: {f.text(lang)}" for f in notes), err=True)
     if not report.valid and not draft:
         click.echo(f"formkit: {report.form}: {len(report.errors)} error(s); nothing written "
@@ -197,6 +200,8 @@ def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, dr
         write_atomic(output, render_docx(report.form, record, draft=draft, templates=templates,
                                          worksheet=worksheet))
     click.echo(output)
+    if not report.valid:  # a draft was written, but the record still has errors
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command("blank", epilog=EPILOG)
