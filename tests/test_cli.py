@@ -106,11 +106,17 @@ def test_fill_json_adds_derived_values(run, sample_file, tmp_path) -> None:  # t
     assert isinstance(filled["total"], int) and filled["total_in_words"].startswith("新臺幣")
 
 
-def test_fill_refuses_errors_without_draft(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _bad_quote(tmp_path: Path) -> Path:
+    """The fee quote's sample with a quote kind that is no option: one schema error."""
     record = dict(get_form(FEE).sample)
     record["quote_kind"] = "nonsense"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_fill_refuses_errors_without_draft(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _bad_quote(tmp_path)
     out = tmp_path / "bad.pdf"
     result = run("fill", FEE, str(path), "-o", str(out))
     assert result.exit_code == 1 and not out.exists()
@@ -158,10 +164,7 @@ def test_an_output_that_cannot_be_written_is_exit_2_with_its_path_not_a_tracebac
 
 
 def test_fill_draft_writes_prints_errors_first_and_exits_1(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    record = dict(get_form(FEE).sample)
-    record["quote_kind"] = "nonsense"
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    path = _bad_quote(tmp_path)
     out = tmp_path / "draft.pdf"
     result = run("fill", FEE, str(path), "-o", str(out), "--draft", "--lang", "en")
     assert result.exit_code == 1 and out.exists()

@@ -35,7 +35,19 @@ from ..errors import InputError, LimitExceeded, RecordError, RenderError
 from ..resources import user_template_dirs
 from ..validate import resolve
 from .fonts import iter_strings
-from .model import LONG_OPTION_EM, Block, Cell, Document, Seal, Seg, build, em, options, seg_text
+from .model import (
+    LONG_OPTION_EM,
+    Block,
+    Cell,
+    Document,
+    Seal,
+    Seg,
+    build,
+    em,
+    options,
+    seg_text,
+    tail_length,
+)
 
 BODY_FONT = "Noto Serif CJK TC"
 HEAD_FONT = "Noto Sans CJK TC"
@@ -488,28 +500,19 @@ def _drawn_texts(segs: list[Seg], blank: bool, stack: bool) -> tuple[list[str], 
     return texts, breaks, first
 
 
-_CLOSING = "：:。，、；）)」』．."
-
-
 def _tail_glued(segs: list[Seg], texts: list[str]) -> list[str]:
-    """The texts with the last two characters (and closing punctuation after them) of the
-    last segment joined, when it is the form's own text: as in the PDF, no line ends a label
-    or a paragraph with a lone character. A record's values are never touched: the DOCX
-    holds them exactly as the record does."""
-    out = list(texts)
-    for i, s in enumerate(segs):
-        if s.kind != "text" or i != len(segs) - 1:
-            continue
-        text = out[i]
-        core = text.rstrip()
-        k = 0
-        while k < len(core) and core[len(core) - 1 - k] in _CLOSING:
-            k += 1
-        k += 2
-        if len(core) <= k or WORD_JOINER in core[-k:] or "\n" in core[-k:]:
-            continue
-        out[i] = core[:-k] + WORD_JOINER.join(core[-k:]) + text[len(core):]
-    return out
+    """The texts with the last segment's final characters (:func:`tail_length`) joined, when
+    it is the form's own text: as in the PDF, no line ends a label or a paragraph with a lone
+    character. A record's values are never touched: the DOCX holds them exactly as the
+    record does."""
+    if not segs or segs[-1].kind != "text":
+        return texts
+    text = texts[-1]
+    core = text.rstrip()
+    k = tail_length(core)
+    if not k or len(core) <= k or WORD_JOINER in core[-k:] or "\n" in core[-k:]:
+        return texts
+    return texts[:-1] + [core[:-k] + WORD_JOINER.join(core[-k:]) + text[len(core):]]
 
 
 def _runs(segs: list[Seg], blank: bool, stack: bool = False) -> list[tuple[int, str]]:

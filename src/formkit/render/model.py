@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ..catalog import Form
@@ -86,6 +87,11 @@ class Document:
     footer: str = ""  # left of every page's footer: the annex label and title
     frame: bool = False  # a framed page on every page (certificates)
     worksheet: list[Block] = field(default_factory=list)  # printed only on request
+
+    @cached_property
+    def shown(self) -> frozenset[str]:
+        """The keys of every value and box the document prints, its worksheet's included."""
+        return frozenset(s.key for s in iter_segments(self) if s.kind != "text")
 
 
 def schema_node(schema: dict[str, Any], key: str) -> dict[str, Any]:
@@ -300,6 +306,20 @@ SHORT_LABEL_EM = 8.0  # a label up to this wide never wraps
 LONG_OPTION_EM = 12.0  # a tick option longer than this may wrap inside its label
 SMALL_GRID_ROWS = 4  # a grid this short is never split across pages
 UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
+
+
+CLOSING = "：:。，、；）)」』．."  # punctuation that stays with the characters before it
+
+
+def tail_length(text: str) -> int:
+    """How many final characters (trailing spaces aside) to keep on one line so that no line
+    holds a lone character: the last two, and the closing punctuation after them; 0 when the
+    text is too short to have a lone last character."""
+    n = len(text.rstrip())
+    k = 0
+    while k < n and text[n - 1 - k] in CLOSING:
+        k += 1
+    return min(n, k + 2) if n - k >= 2 else 0
 
 
 def em(text: str) -> float:
@@ -601,10 +621,5 @@ def iter_segments(doc: Document):  # type: ignore[no-untyped-def]
 
 def printed(doc: Document, key: str) -> bool:
     """Whether the document prints the record's leaf ``key`` (itself or the value holding it)."""
-    shown = _shown(doc)
     parts = key.split(".")
-    return any(".".join(parts[:n]) in shown for n in range(len(parts), 0, -1))
-
-
-def _shown(doc: Document) -> set[str]:
-    return {s.key for s in iter_segments(doc) if s.kind != "text"}
+    return any(".".join(parts[:n]) in doc.shown for n in range(len(parts), 0, -1))

@@ -28,6 +28,7 @@ from .model import (
     lone_value,
     options,
     seg_text,
+    tail_length,
 )
 
 DATE_BLANK = "　　 年 　 月 　 日"
@@ -62,19 +63,10 @@ def _words(text: str) -> Markup:
     return out + escape(text[pos:])
 
 
-def _tail(text: str) -> int:
-    """How many final characters to keep together: two, plus closing punctuation."""
-    n = len(text.rstrip())
-    k = 0
-    while k < n and text[n - 1 - k] in "：:。，、；）)」』．.":
-        k += 1
-    return min(n, k + 2) if n - k >= 2 else 0
-
-
 def _value(s: Seg, blank: bool, fillable: bool, lone: bool, glue: bool = True) -> Markup:
     if s.text:
         cls = "v m" if s.fmt == "mtext" else "v"
-        k = _tail(s.text) if glue and len(s.text) > 4 else 0
+        k = tail_length(s.text) if glue and len(s.text) > 4 else 0
         if k and not UNBREAKABLE.search(s.text[-k:]) and "\n" not in s.text[-k:]:
             shown = _words(s.text[:-k]) + Markup('<span class="nw">{}</span>').format(s.text[-k:])
         else:
@@ -106,7 +98,7 @@ def _run(segs: list[Seg], blank: bool, fillable: bool, lone: bool, glue_end: boo
         elif s.kind == "box":
             out += _box(s, blank)
         elif glue_end and i == len(segs) - 1:
-            out += _glued(s.text, tail=_tail(s.text))
+            out += _glued(s.text, tail=tail_length(s.text))
         else:
             out += escape(s.text)
     return out
