@@ -12,6 +12,7 @@ closest to, so callers can catch either::
     │   └── MissingGlyphError                   a character no font in use can draw
     ├── RenderError             (RuntimeError)  a renderer failed
     ├── EnvironmentProblem      (RuntimeError)  a font or program is missing
+    ├── WorkerError             (RuntimeError)  the parse worker failed (a bug, or no process)
     └── LimitExceeded           (ValueError)    a size, count or time cap was hit
 
 The CLI maps every FormkitError to exit code 2 with its message; nothing else
@@ -83,5 +84,22 @@ class EnvironmentProblem(FormkitError, RuntimeError):
     """Something formkit needs from the machine is missing (a font, a program)."""
 
 
+class WorkerError(FormkitError, RuntimeError):
+    """The parse worker hit a bug (an exception that is not a :class:`FormkitError`),
+    or could not start; the message holds the worker's traceback."""
+
+
 class LimitExceeded(FormkitError, ValueError):
-    """A cap on size, rows, pages or time was reached."""
+    """A cap on size, rows, pages or time was reached.
+
+    ``limit`` names the cap: ``bytes``, ``pages``, ``stream``, ``structure``,
+    ``pixels``, ``depth``, ``time``, ``memory``, ``rows`` or ``input`` (None when
+    the raiser did not say).
+    """
+
+    limit: str | None = None
+
+    def __init__(self, *args: object, limit: str | None = None) -> None:
+        super().__init__(*args)
+        if limit is not None:
+            self.limit = limit

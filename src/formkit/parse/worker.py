@@ -61,7 +61,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import FormkitError, LimitExceeded, NotAFormPDFError
+from ..errors import FormkitError, LimitExceeded, NotAFormPDFError, WorkerError
 
 MiB = 2**20
 
@@ -109,9 +109,7 @@ class Limits:
 def limit_error(message: str, limit: str) -> LimitExceeded:
     """A :class:`LimitExceeded` that says which cap it was (``.limit``): bytes, pages,
     stream, structure (another of pypdf's caps), pixels, depth, time or memory."""
-    exc = LimitExceeded(message)
-    exc.limit = limit  # type: ignore[attr-defined]
-    return exc
+    return LimitExceeded(message, limit=limit)
 
 
 def size_text(n: int) -> str:
@@ -420,11 +418,6 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 # ---------------------------------------------------------------- in the parent
-
-
-class WorkerError(RuntimeError):
-    """The worker hit a bug (an exception that is not a :class:`FormkitError`), or
-    could not start; the message holds the worker's traceback."""
 
 
 def _context() -> Any:

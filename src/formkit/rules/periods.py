@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from ..errors import InputError
+
 UNITS = ("day", "month", "year")
 
 _UNIT_WORDS = {
@@ -157,9 +159,9 @@ def period_end(first_day: date, n: int, unit: str) -> date:
     on the last day of that month when it has no corresponding day.
     """
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+        raise InputError(f"unit must be one of {UNITS}, not {unit!r}")
     if n < 0:
-        raise ValueError("a period cannot be negative")
+        raise InputError("a period cannot be negative")
     if unit == "day":
         return first_day + timedelta(days=n - 1)
     months = n * 12 if unit == "year" else n
@@ -259,10 +261,10 @@ def parse_period(text: str) -> tuple[int, str]:
     s = unicodedata.normalize("NFKC", text).strip().lower()
     m = _PERIOD.fullmatch(s)
     if not m:
-        raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+        raise InputError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
     num, word = m.groups()
     n = int(num) if num.isascii() else _cn_number(num)
     unit = _UNIT_WORDS.get(word)
     if n is None or unit is None:
-        raise ValueError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+        raise InputError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
     return n, unit
