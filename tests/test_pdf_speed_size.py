@@ -85,13 +85,16 @@ def test_fonts_are_bare_cff_holding_only_the_glyphs_on_the_pages() -> None:
         assert len(cids) <= len(codes | {0}) + 10, name
 
 
-def test_annex07_is_a_quarter_of_weasyprints_own_size(weasyprint_own_writer) -> None:
+def test_annex07_is_far_smaller_than_weasyprints_own(weasyprint_own_writer) -> None:
     record = _filled("mit/annex-07-qms-assessment")
     own = render_pdf("mit/annex-07-qms-assessment", record)
     weasy.enabled = True
     compact = render_pdf("mit/annex-07-qms-assessment", record)
-    assert len(compact) < 0.3 * len(own), (len(compact), len(own))
-    assert len(compact) < 130_000
+    # WeasyPrint's own size is not stable from one process to the next (445 KB alone,
+    # 357 KB once late in a full run; ours was 107 KB both times): the bound on ours
+    # is absolute, the ratio only says that it is far smaller.
+    assert len(compact) < 130_000, len(compact)
+    assert len(compact) < 0.4 * len(own), (len(compact), len(own))
 
 
 @needs_poppler
