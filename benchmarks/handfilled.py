@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.handfill import AS_OF, fill_all, to_pdf  # noqa: E402
 
-from formkit.catalog import catalog  # noqa: E402
+from formkit.forms import catalog  # noqa: E402
 from formkit.parse import parse_pdf  # noqa: E402
 from formkit.pointers import get  # noqa: E402
 

@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 from tests.scanner import as_pdf, scan  # noqa: E402
 
 from formkit import parse_pdf, render_pdf  # noqa: E402
-from formkit.catalog import catalog, get_form  # noqa: E402
+from formkit.engine import fill  # noqa: E402
 from formkit.errors import FormkitError  # noqa: E402
+from formkit.forms import catalog, get_form  # noqa: E402
 from formkit.pointers import get, leaves  # noqa: E402
 from formkit.render.model import build, printed  # noqa: E402
-from formkit.validate import fill  # noqa: E402
 
 AS_OF = date(2024, 6, 1)
 

@@ -65,7 +65,7 @@ def build_corpus(folder: Path, *, office: bool = True, log: Any = print) -> list
     if done.exists():
         return sorted(p for p in folder.glob("*.pdf"))
     import formkit
-    from formkit.catalog import catalog
+    from formkit.forms import catalog
     from formkit.render.fillable import field_values, prefill, render_fillable_pdf
 
     log("fuzz: building the seed corpus (about a minute)")

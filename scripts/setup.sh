@@ -35,8 +35,8 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "setup: creating $venv" >&2
   "$python" -m venv "$venv"
 fi
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+extras="[ocr]"
+[ "${1:-}" = "--test" ] && extras="[ocr,test]"
 stamp="$venv/.formkit-installed$extras"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing formkit$extras into $venv" >&2

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from formkit.catalog import catalog
+from formkit.forms import catalog
 
 # Fixed date of reference: tests never read the clock.
 AS_OF = date(2024, 6, 1)
@@ -21,3 +21,9 @@ needs_soffice = pytest.mark.skipif(
 @pytest.fixture(scope="session")
 def as_of() -> date:
     return AS_OF
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in the default language (zh-TW), whatever the shell has."""
+    monkeypatch.delenv("FORMKIT_LANG", raising=False)

@@ -27,12 +27,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from formkit.catalog import Form, get_form
+from formkit.engine import fill
+from formkit.forms import Form, get_form
 from formkit.pointers import get
 from formkit.render.docx import render_docx
 from formkit.render.model import EMPTY_BOX, Block, Cell, Seg, build, schema_node
 from formkit.render.model import printed as is_printed
-from formkit.validate import fill
+from formkit.schema import choice_label, choice_node, choices
 
 AS_OF = date(2024, 6, 1)
 DATE_BLANK = "    年    月    日"
@@ -451,8 +452,8 @@ def variants(form_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _strip_read_only(form: Form, record: dict[str, Any]) -> dict[str, Any]:
+    from formkit.pointers import matches
     from formkit.schema import read_only_pointers
-    from formkit.validate import matches
 
     out = copy.deepcopy(record)
     for pattern in read_only_pointers(form.schema):
@@ -471,12 +472,7 @@ def _strip_read_only(form: Form, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _label(form: Form, key: str, code: Any) -> str:
-    import re
-
-    labels = form.meta.get("labels") or {}
-    generic = re.sub(r"\.\d+(?=\.|$)", "", key)
-    table = labels.get(key) or labels.get(generic) or {}
-    return str(table.get(code, code))
+    return choice_label(choice_node(form.schema, key), code)
 
 
 def _empty(value: Any) -> bool:
@@ -549,7 +545,7 @@ class _Person:
             return "、".join(
                 _number_text(v) if isinstance(v, int | float) else str(v) for v in value
             )
-        if "enum" in node:
+        if choices(node):
             return _label(self.form, seg.key, value)
         if isinstance(value, int | float):
             return _number_text(value)

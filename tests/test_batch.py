@@ -18,13 +18,13 @@ from click.testing import CliRunner
 
 from formkit import batch
 from formkit.batch import BatchResult, run_batch, sanitize_name
-from formkit.catalog import get_form
 from formkit.cli import main
+from formkit.engine import fill
 from formkit.errors import InputError
+from formkit.forms import get_form
 from formkit.parse.embedded import digest_ok, read_embedded
 from formkit.pointers import get, set_
 from formkit.records import canonical_json
-from formkit.validate import fill
 
 from .conftest import AS_OF, FORM_IDS
 
@@ -105,10 +105,10 @@ def test_jsonl_refuses_bad_lines_and_invalid_records_and_renders_the_rest(run, t
     bad_json, not_object, invalid, duplicate = recs[3], recs[4], recs[5], recs[6]
     assert bad_json["status"] == "refused" and bad_json["name"] is None
     assert bad_json["reasons"][0]["code"] == "unreadable"
-    assert f"{src}:3:" in bad_json["reasons"][0]["message"]
-    assert "malformed JSON" in bad_json["reasons"][0]["message"]
-    assert f"{src}:5: a record must be a JSON object, not list" in \
-        not_object["reasons"][0]["message"]
+    # In the report's language (zh-TW), naming the file and the line.
+    assert bad_json["reasons"][0]["message"].startswith(str(src))
+    assert "JSON" in bad_json["reasons"][0]["message"]
+    assert not_object["reasons"][0]["message"] == f"{src} 第 5 行：每筆紀錄應為 JSON 物件，而非陣列"
     assert invalid["status"] == "refused" and invalid["name"] == "MIT-TX-113-0005"
     assert invalid["reasons"][0]["code"] == "invalid"
     [finding] = invalid["findings"]
@@ -141,8 +141,9 @@ def test_the_report_speaks_english_with_lang_en(run, tmp_path):
     assert "written: 1; skipped as current: 0; refused: 2; failed: 0" in text
     assert f"record 2 ({src}, line 2): refused" in text
     assert "1 error finding(s)" in text and "citation: S0 要點34" in text
-    finding = by_index(report(out))[3]["findings"][0]
-    assert finding["message"].startswith("/valid_to: the given value")
+    recs = by_index(report(out))
+    assert recs[2]["reasons"][0]["message"].startswith(f"{src}, line 2, column 1: malformed JSON: ")
+    assert recs[3]["findings"][0]["message"].startswith("有效期限: the given value")
 
 
 def test_records_from_stdin(run, tmp_path):
@@ -183,7 +184,8 @@ def test_folder_input_names_by_number_key_else_file_stem(run, tmp_path):
         (str(folder / "c-broken.json"), None, "refused"),
     ]
     # The line of the error inside the file is in the reason.
-    assert f"{folder / 'c-broken.json'}:2:" in recs[3]["reasons"][0]["message"]
+    assert str(folder / "c-broken.json") in recs[3]["reasons"][0]["message"]
+    assert "2" in recs[3]["reasons"][0]["message"].removeprefix(str(folder / "c-broken.json"))
     text = (out / "batch-report.txt").read_text(encoding="utf-8")
     assert f"第 3 筆（{folder / 'c-broken.json'}）：拒絕" in text
 
@@ -284,6 +286,10 @@ def test_exit_0_when_every_record_is_rendered(run, tmp_path):
     src = write_jsonl(tmp_path / "c.jsonl", [cert(1), cert(2)])
     result = run(CERT, str(src), "-o", str(tmp_path / "out"), "--to", "docx", "--as-of", ASOF)
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{CERT}：共 2 筆紀錄：寫出 2 筆，略過 0 筆（已是最新），"
+                                    "拒絕 0 筆，失敗 0 筆；")
+    result = run(CERT, str(src), "-o", str(tmp_path / "out-en"), "--to", "docx", "--as-of",
+                 ASOF, "--lang", "en")
     assert result.stdout.startswith(f"{CERT}: 2 record(s): 2 written, 0 skipped (current), "
                                     "0 refused, 0 failed; 2 file(s) in ")
 
@@ -312,9 +318,14 @@ def test_exit_2_for_usage_errors_and_unreadable_records(run, tmp_path, args, mes
     argv = [a.format(**names) for a in args]
     if "-o" not in argv:
         argv += ["-o", str(tmp_path / "out")]
+    argv += ["--lang", "en"]
     result = run(*argv, "--to", "docx") if "--to" not in argv else run(*argv)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("formkit: error: ")
+    chinese = run(*argv[:-2], "--to", "docx") if "--to" not in argv else run(*argv[:-2])
+    assert chinese.exit_code == 2
+    assert chinese.stderr.splitlines()[-1].startswith("formkit: 錯誤：")
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "batch-report.json").exists()
 
@@ -393,16 +404,16 @@ def test_a_bug_or_a_dead_worker_fails_only_its_record_with_workers(tmp_path):
 
 
 def test_a_bug_while_validating_fails_only_its_record(tmp_path, monkeypatch):
-    import formkit.validate
+    import formkit.engine
 
-    real_fill = formkit.validate.fill
+    real_fill = formkit.engine.fill
 
     def buggy_fill(form: Any, record: Any, **kw: Any) -> Any:
         if record.get("industry") == "BUG":
             raise KeyError("oops")
         return real_fill(form, record, **kw)
 
-    monkeypatch.setattr(formkit.validate, "fill", buggy_fill)
+    monkeypatch.setattr(formkit.engine, "fill", buggy_fill)
     src = write_jsonl(tmp_path / "c.jsonl", [cert(1), cert(2, industry="BUG"), cert(3)])
     result = run_batch(CERT, src, tmp_path / "out", formats="docx", as_of=AS_OF,
                        renderers={"docx": _fake_docx})
@@ -420,7 +431,8 @@ def test_one_batch_at_a_time_per_output_folder(run, tmp_path):
     fd = os.open(out, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        result = run(CERT, str(src), "-o", str(out), "--to", "docx", "--as-of", ASOF)
+        result = run(CERT, str(src), "-o", str(out), "--to", "docx", "--as-of", ASOF,
+                     "--lang", "en")
     finally:
         os.close(fd)
     assert result.exit_code == 2
@@ -456,7 +468,7 @@ def test_resume_skips_current_outputs_and_rerenders_changed_ones(run, tmp_path):
     time.sleep(0.01)
     result = run(CERT, str(src), "-o", str(out), "--to", "docx", "--as-of", ASOF, "--resume")
     assert result.exit_code == 0, result.output
-    assert "1 already current (--resume)" in result.stderr
+    assert "1 筆已是最新（--resume）" in result.stderr
     after = {n: _stat(out / n) for n in outputs(out)}
     assert after["MIT-TX-113-0001.docx"] == before["MIT-TX-113-0001.docx"]
     for name in ("MIT-TX-113-0002.docx", "MIT-TX-113-0004.docx"):
@@ -496,7 +508,7 @@ def test_stale_temporary_files_of_ours_are_removed_and_others_kept(tmp_path):
 def test_progress_lines_on_stderr_when_not_a_terminal(run, tmp_path):
     src = write_jsonl(tmp_path / "c.jsonl", [cert(i) for i in range(1, 41)] + ["{"])
     out = tmp_path / "out"
-    result = run(CERT, str(src), "-o", str(out), "--to", "docx", "--as-of", ASOF)
+    result = run(CERT, str(src), "-o", str(out), "--to", "docx", "--as-of", ASOF, "--lang", "en")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0] == "formkit: batch: validated 41 record(s): 40 to render, 1 refused"
@@ -515,7 +527,7 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     src = write_jsonl(tmp_path / "c.jsonl", [cert(i) for i in range(1, 25)])
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "formkit.cli", "batch", CERT, str(src), "-o", str(out),
-           "-j", "2", "--as-of", ASOF]
+           "-j", "2", "--as-of", ASOF, "--lang", "en"]
     # A session of its own, so that SIGINT goes to the whole group, as a terminal's Ctrl-C.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

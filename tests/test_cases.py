@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from formkit.case import check_case
-from formkit.validate import validate
+from formkit.engine import validate
 
 CASES = Path(__file__).parent / "cases"
 

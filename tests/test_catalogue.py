@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from formkit import rules as registry
-from formkit.catalog import catalog, get_form
+from formkit.engine import validate
 from formkit.errors import UnknownFormError
+from formkit.forms import catalog, get_form
 from formkit.render.model import _TOKEN, schema_node
 from formkit.schema import check_schema
-from formkit.validate import validate
 
 from .conftest import AS_OF, FORM_IDS
 

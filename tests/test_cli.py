@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formkit.catalog import get_form
 from formkit.cli import main
+from formkit.forms import get_form
 
 FEE = "ciyue/fee-quote"
 A7 = "mit/annex-07-qms-assessment"
@@ -95,7 +96,9 @@ def test_missing_file_and_wrong_type_exit_2(run, tmp_path) -> None:  # type: ign
     arr = tmp_path / "list.json"
     arr.write_text("[1, 2]", encoding="utf-8")
     result = run("validate", FEE, str(arr))
-    assert result.exit_code == 2 and "JSON object" in result.output
+    assert result.exit_code == 2 and "紀錄必須是 JSON 物件，不能是陣列" in result.output
+    result = run("validate", FEE, str(arr), "--lang", "en")
+    assert result.exit_code == 2 and "a record must be a JSON object, not list" in result.output
 
 
 def test_fill_json_adds_derived_values(run, sample_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -139,6 +142,67 @@ def test_due_prints_the_last_day_and_rollover(run) -> None:  # type: ignore[no-u
     assert run("due", "2024-01-01", "soon").exit_code == 2
 
 
+def test_due_explains_itself_in_chinese_by_default_and_in_english_with_lang_en(run) -> None:  # type: ignore[no-untyped-def]
+    zh = run("due", "2024-02-29", "1 month").output.splitlines()
+    assert zh == ["2024-04-01（中華民國113年4月1日）",
+                  "事件日為民國113年2月29日；自次日（民國113年3月1日）起算；"
+                  "1 個月於民國113年3月31日屆滿；"
+                  "民國113年3月31日（星期日）為休息日，末日順延至民國113年4月1日"]
+    assert run("due", "2024-02-29", "1 month", "--lang", "zh-TW").output.splitlines() == zh
+    en = run("due", "2024-02-29", "1 month", "--lang", "en").output.splitlines()
+    assert en == ["2024-04-01 (中華民國113年4月1日)",
+                  "event 2024-02-29; counting starts the next day (2024-03-01); 1 month(s) end on "
+                  "2024-03-31; rest days 2024-03-31 (Sunday): the last day moves to 2024-04-01"]
+
+
+def test_due_names_holidays_in_the_language_asked_for(run) -> None:  # type: ignore[no-untyped-def]
+    zh = json.loads(run("due", "2024-01-08", "1 month", "--format", "json").output)
+    en = json.loads(run("due", "2024-01-08", "1 month", "--format", "json", "--lang", "en").output)
+    assert zh["last_day"] == en["last_day"] == "2024-02-15"
+    assert {"date": "2024-02-10", "reason": "春節"} in zh["skipped"]
+    assert {"date": "2024-02-10", "reason": "Chinese New Year"} in en["skipped"]
+    assert "民國113年2月9日（農曆除夕）" in zh["explanation"]
+    assert not re.search(r"[A-Za-z]{2,}", zh["explanation"])
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("2023-11-01", "3 years", "--kind", "validity"),
+         "自民國112年11月1日起算（當日計入）3 年，有效至民國115年10月31日",
+         "valid from 2023-11-01 (counted) for 3 year(s): to 2026-10-31"),
+        (("2024-05-01", "6 months", "--kind", "lookback"),
+         "日期為民國112年11月1日以後之文件，距民國113年5月1日未逾 6 個月",
+         "a document dated 2023-11-01 or later is within 6 month(s) of 2024-05-01"),
+    ],
+)
+def test_due_explains_validity_and_lookback_in_both_languages(run, args, zh, en) -> None:  # type: ignore[no-untyped-def]
+    assert run("due", *args).output.splitlines()[1] == zh
+    assert run("due", *args, "--lang", "en").output.splitlines()[1] == en
+
+
+def test_due_calls_an_impossible_day_so_in_the_language_asked_for(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("due", "113/2/30", "1 month")
+    assert result.exit_code == 2 and "「113/2/30」不是實際存在的日期" in result.stderr
+    result = run("due", "113/2/30", "1 month", "--lang", "en")
+    assert result.exit_code == 2 and "'113/2/30' is not a real day" in result.stderr
+
+
+@pytest.mark.parametrize(("event", "period", "said"), [
+    ("1900-01-01", "1 day", "「1900-01-01」早於民國紀元（1912-01-01）"),
+    ("9999-12-31", "1 month", "「9999-12-31」：期間末日超過 9999-12-31"),
+    ("9999-12-31", "1 day", "「9999-12-31」：期間末日超過 9999-12-31"),
+])
+def test_due_at_the_ends_of_the_calendar(run, event, period, said) -> None:  # type: ignore[no-untyped-def]
+    result = run("due", event, period)
+    assert result.exit_code == 2 and said in result.stderr, result.output
+
+
+def test_due_counts_to_the_last_day_of_the_calendar(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("due", "9999-12-30", "1 day", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["last_day"] == "9999-12-31"
+
+
 def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text("{", encoding="utf-8")
@@ -160,7 +224,10 @@ def test_an_output_that_cannot_be_written_is_exit_2_with_its_path_not_a_tracebac
         capture_output=True, text=True, check=False)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "/proc/" in proc.stderr and "cannot write" in proc.stderr
+    assert "/proc/" in proc.stderr and "無法寫入" in proc.stderr
+    english = subprocess.run(proc.args + ["--lang", "en"], capture_output=True, text=True,
+                             check=False)
+    assert english.returncode == 2 and "cannot write" in english.stderr
 
 
 def test_fill_draft_writes_prints_errors_first_and_exits_1(run, tmp_path) -> None:  # type: ignore[no-untyped-def]

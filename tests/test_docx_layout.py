@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from formkit import render_docx
-from formkit.catalog import get_form
+from formkit.engine import fill
+from formkit.forms import get_form
 from formkit.render.docx import render_document
 from formkit.render.model import Block, Cell, Document, Seal, Seg
-from formkit.validate import fill
 
 from .conftest import AS_OF, FORM_IDS, needs_soffice
 

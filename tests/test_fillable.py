@@ -14,14 +14,15 @@ from xml.sax.saxutils import escape
 import pytest
 
 from formkit import parse_pdf
-from formkit.catalog import get_form
+from formkit.engine import fill
 from formkit.errors import NotAFormPDFError
+from formkit.forms import get_form
 from formkit.parse.fields import acroform_values
 from formkit.parse.pdfio import open_pdf
 from formkit.pointers import get
 from formkit.render.fillable import render_fillable_pdf
 from formkit.render.model import format_value, schema_node
-from formkit.validate import fill
+from formkit.schema import choices
 
 from .conftest import AS_OF, FORM_IDS
 
@@ -159,7 +160,7 @@ def _variant(form_id: str, record: dict[str, Any], fields: dict[str, Any]) -> di
 
     for n, name in enumerate(sorted(fields)):
         node = schema_node(form.schema, name)
-        if node.get("type") != "string" or node.get("enum") or node.get("format") or node.get("pattern"):
+        if node.get("type") != "string" or node.get("oneOf") or node.get("format") or node.get("pattern"):
             continue
         if node.get("readOnly") or get(record, name) is None:
             continue
@@ -183,7 +184,7 @@ def test_fillable_fields_are_named_by_record_keys(form_id: str, blanks: dict[str
     for name, raw in fields.items():
         parent, _, code = name.rpartition(".")
         if raw.kind == "/Btn" and parent and schema_node(form.schema, parent).get("type") == "array":
-            assert code in [str(v) for v in schema_node(form.schema, parent)["items"].get("enum", [])]
+            assert code in [str(v) for v in choices(schema_node(form.schema, parent)["items"])]
             continue
         node = schema_node(form.schema, name)
         assert node, f"{name} is not a key of the {form_id} schema"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from formkit.catalog import get_form
+from formkit.forms import get_form
 from formkit.parse import ParseResult, parse_pdf
 from formkit.parse.text import Unit, _aligned, _convert, _has_entries, _strip_placeholder
 from formkit.pointers import get

@@ -20,12 +20,12 @@ import numpy as np
 import pytest
 
 from formkit import parse_pdf, render_pdf
-from formkit.catalog import get_form
+from formkit.engine import fill
 from formkit.errors import EnvironmentProblem, LimitExceeded, NotAFormPDFError
+from formkit.forms import get_form
 from formkit.parse import ParseResult, scanlines
 from formkit.pointers import get, leaves
 from formkit.render.model import build, printed
-from formkit.validate import fill
 
 from .conftest import AS_OF, FORM_IDS
 from .scanner import as_pdf, scan

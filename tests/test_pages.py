@@ -14,9 +14,9 @@ from functools import cache
 import pytest
 
 from formkit import render_docx, render_pdf
-from formkit.catalog import get_form
+from formkit.engine import fill
+from formkit.forms import get_form
 from formkit.render.fillable import render_fillable_pdf
-from formkit.validate import fill
 
 from .conftest import AS_OF, FORM_IDS, needs_soffice
 from .pagecheck import (

@@ -149,3 +149,21 @@ def test_font_coverage_is_cached_on_disk_and_read_back_the_same(tmp_path, monkey
     assert 0x4E00 in read_back  # 一
     cached_file.write_text("[[1,", encoding="utf-8")  # damaged: rebuilt, not believed
     assert fonts._cmap.__wrapped__(face) == fresh  # type: ignore[attr-defined]
+
+
+def test_a_font_file_read_again_later_is_read_whole() -> None:
+    """Only the read that follows Font.__init__'s request for a Pango face is deferred.
+
+    Deferring every later read of an address once a Pango face had it let a freed face's
+    address, reused by a subset HarfBuzz made, be written as its 4-byte sfnt tag: late in a
+    long run, WeasyPrint's own writer embedded broken fonts (smaller files, other glyphs).
+    """
+    import weasyprint.pdf.fonts as wp_fonts
+    from weasyprint import HTML
+
+    assert weasy.install()
+    document = HTML(string="<p style='font-family: Noto Sans CJK TC'>中文</p>").render()
+    document.write_pdf()
+    [font] = document.fonts.values()
+    data = wp_fonts.get_hb_object_data(font.hb_face)
+    assert type(data) is bytes and len(data) > 1_000_000

@@ -48,10 +48,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .catalog import Form, get_form
-from .errors import FormkitError, InputError, MalformedJSONError
+from .errors import FormkitError, InputError, MalformedJSONError, os_reason
 from .findings import Finding
-from .i18n import N_, translate
+from .forms import Form, get_form
+from .i18n import N_, Localised, phrase, translate
 from .pointers import get
 from .records import MAX_RECORD_BYTES, canonical_json, parse_json, read_record, write_atomic
 
@@ -99,12 +99,25 @@ class Entry:
     origin: str  # the JSONL file ("<stdin>" for -) or the record's own file
     line: int | None  # JSONL line number
     record: dict[str, Any] | None
-    error: str | None = None
+    error: str | None = None  # in English; ``problem`` says it in any language
     stem: str | None = None  # folder input: the file name without .json
+    problem: FormkitError | None = None
+
+    def reason(self, lang: str) -> str:
+        """Why the record could not be read, in ``lang``; bad JSON by line and column."""
+        problem = self.problem
+        if isinstance(problem, MalformedJSONError):
+            return translate(
+                N_("{file}, line {line}, column {column}: malformed JSON: {detail}"), lang,
+                {"file": problem.source, "line": problem.line, "column": problem.column,
+                 "detail": problem.params.get("detail", "")})
+        return problem.text(lang) if problem is not None else self.error or ""
 
     @property
     def where(self) -> str:
-        return f"{self.origin}:{self.line}" if self.line is not None else self.origin
+        if self.line is None:
+            return self.origin
+        return Localised(f"{self.origin}:{self.line}", f"{self.origin} 第 {self.line} 行")
 
 
 def read_records(source: str | os.PathLike[str]) -> list[Entry]:
@@ -119,13 +132,14 @@ def read_records(source: str | os.PathLike[str]) -> list[Entry]:
         return _read_jsonl(sys.stdin.buffer.read(), "<stdin>")
     path = Path(source)
     if not path.exists():
-        raise InputError(f"{name}: no such file or folder")
+        raise InputError(N_("{file}: no such file or folder"), file=name)
     if path.is_dir():
         return _read_folder(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+        raise InputError(N_("{file}: cannot read: {reason}"), file=name,
+                         reason=os_reason(exc)) from exc
     return _read_jsonl(raw, name)
 
 
@@ -136,14 +150,24 @@ def _read_folder(folder: Path) -> list[Entry]:
             if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file()
         )
     except OSError as exc:
-        raise InputError(f"{folder}: cannot list: {exc.strerror}") from exc
+        raise InputError(N_("{file}: cannot list: {reason}"), file=str(folder),
+                         reason=os_reason(exc)) from exc
     entries = []
     for i, path in enumerate(files, 1):
         try:
             entries.append(Entry(i, str(path), None, read_record(path), stem=path.stem))
         except FormkitError as exc:
-            entries.append(Entry(i, str(path), None, None, str(exc), stem=path.stem))
+            entries.append(Entry(i, str(path), None, None, str(exc), stem=path.stem, problem=exc))
     return entries
+
+
+def _unreadable(index: int, origin: str, lineno: int, problem: FormkitError) -> Entry:
+    return Entry(index, origin, lineno, None, str(problem), problem=problem)
+
+
+# A JSON value that is no record, as the report names its kind.
+_KINDS_ZH = {"list": "陣列", "str": "文字", "int": "數字", "float": "數字", "bool": "是非值",
+             "NoneType": "空值（null）"}
 
 
 def _read_jsonl(raw: bytes, origin: str) -> list[Entry]:
@@ -157,12 +181,14 @@ def _read_jsonl(raw: bytes, origin: str) -> list[Entry]:
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
-            entries.append(Entry(index, origin, lineno, None,
-                                 f"{origin}:{lineno}: not UTF-8 text (byte {exc.start})"))
+            entries.append(_unreadable(index, origin, lineno, InputError(
+                N_("{file}:{line}: not UTF-8 text (byte {byte})"),
+                file=origin, line=lineno, byte=exc.start)))
             continue
         if len(chunk) > MAX_RECORD_BYTES:
-            entries.append(Entry(index, origin, lineno, None,
-                                 f"{origin}:{lineno}: longer than {MAX_RECORD_BYTES // 2**20} MiB"))
+            entries.append(_unreadable(index, origin, lineno, InputError(
+                N_("{file}:{line}: longer than {mib} MiB"),
+                file=origin, line=lineno, mib=MAX_RECORD_BYTES // 2**20)))
             continue
         try:
             record = parse_json(text, f"{origin}:{lineno}")
@@ -170,18 +196,19 @@ def _read_jsonl(raw: bytes, origin: str) -> list[Entry]:
             detail = getattr(exc.__cause__, "msg", "not JSON")
             if not entries:
                 _refuse_single_document(raw, origin)
-            entries.append(Entry(index, origin, lineno, None,
-                                 str(MalformedJSONError(origin, lineno, exc.column, detail))))
+            entries.append(_unreadable(index, origin, lineno,
+                                       MalformedJSONError(origin, lineno, exc.column, detail)))
             continue
         except FormkitError as exc:
-            entries.append(Entry(index, origin, lineno, None, str(exc)))
+            entries.append(_unreadable(index, origin, lineno, exc))
             continue
         if not isinstance(record, dict):
             if not entries:
                 _refuse_single_document(raw, origin)
             kind = type(record).__name__
-            entries.append(Entry(index, origin, lineno, None,
-                                 f"{origin}:{lineno}: a record must be a JSON object, not {kind}"))
+            entries.append(_unreadable(index, origin, lineno, InputError(
+                N_("{file}:{line}: a record must be a JSON object, not {kind}"),
+                file=origin, line=lineno, kind=Localised(kind, _KINDS_ZH.get(kind, kind)))))
             continue
         entries.append(Entry(index, origin, lineno, record))
     return entries
@@ -193,9 +220,10 @@ def _refuse_single_document(raw: bytes, origin: str) -> None:
         whole = parse_json(raw.decode("utf-8"), origin)
     except (FormkitError, UnicodeDecodeError):
         return
-    what = "a JSON array" if isinstance(whole, list) else "one JSON document over several lines"
-    raise InputError(f"{origin}: holds {what}; batch reads JSON Lines (one record per line) "
-                     "or a folder of .json files")
+    what = phrase(N_("a JSON array") if isinstance(whole, list)
+                  else N_("one JSON document over several lines"))
+    raise InputError(N_("{file}: holds {what}; batch reads JSON Lines (one record per line) "
+                        "or a folder of .json files"), file=origin, what=what)
 
 
 # --- output names --------------------------------------------------------------------------
@@ -423,7 +451,7 @@ def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
     wanted = {p.strip().lower() for p in parts if p.strip()}
     unknown = sorted(wanted - set(FORMATS))
     if unknown or not wanted:
-        raise InputError(f"--to {','.join(parts) if parts else ''!r}: use pdf, docx or pdf,docx")
+        raise InputError(N_("--to {value!r}: use pdf, docx or pdf,docx"), value=",".join(parts))
     return tuple(f for f in FORMATS if f in wanted)
 
 
@@ -448,9 +476,10 @@ def run_batch(
     record) -> bytes``); with ``jobs > 1`` it must be a module-level function.
     ``redact`` masks national IDs in the outputs (:mod:`formkit.redact`); a
     redacted output is never taken for an unredacted one on ``--resume``.
-    With ``jobs > 1`` the workers start through multiprocessing's forkserver, which
-    imports the caller's ``__main__`` module: a script must call this under
-    ``if __name__ == "__main__":``.
+    With ``jobs > 1`` the workers start through multiprocessing's forkserver without
+    running the caller's ``__main__``, unless a renderer was defined there: then, as
+    multiprocessing requires, a script must call this under ``if __name__ ==
+    "__main__":``.
     Raises :class:`InputError` / :class:`UnknownFormError` for an unreadable
     source, an unknown form or an unusable output folder, and
     :class:`BatchInterrupted` on Ctrl-C (after writing the report).
@@ -463,14 +492,15 @@ def run_batch(
 
         renderers = {**REDACTED_RENDERERS, **(renderers or {})}
     if jobs < 1:
-        raise InputError(f"-j {jobs}: the number of workers must be 1 or more")
+        raise InputError(N_("-j {jobs}: the number of workers must be 1 or more"), jobs=jobs)
     out = Path(out_dir)
     source_name = "<stdin>" if str(records) == "-" else str(records)
     if str(records) != "-" and Path(records).is_dir() and _same_dir(Path(records), out):
-        raise InputError(f"{out}: the output folder must not be the folder of records")
+        raise InputError(N_("{file}: the output folder must not be the folder of records"),
+                         file=str(out))
     entries = read_records(records)
     if not entries:
-        raise InputError(f"{source_name}: no records")
+        raise InputError(N_("{file}: no records"), file=source_name)
     _prepare_dir(out)
     with _dir_lock(out):
         result = BatchResult(
@@ -510,11 +540,12 @@ def _prepare_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise InputError(f"{out}: exists and is not a folder") from None
+        raise InputError(N_("{file}: exists and is not a folder"), file=str(out)) from None
     except OSError as exc:
-        raise InputError(f"{out}: cannot create the folder: {exc.strerror}") from exc
+        raise InputError(N_("{file}: cannot create the folder: {reason}"), file=str(out),
+                         reason=os_reason(exc)) from exc
     if not os.access(out, os.W_OK | os.X_OK):
-        raise InputError(f"{out}: the folder is not writable")
+        raise InputError(N_("{file}: the folder is not writable"), file=str(out))
 
 
 @contextmanager
@@ -527,7 +558,8 @@ def _dir_lock(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise InputError(f"{out}: another formkit batch is writing to this folder") from None
+            raise InputError(N_("{file}: another formkit batch is writing to this folder"),
+                             file=str(out)) from None
         yield
     finally:
         os.close(fd)
@@ -544,7 +576,7 @@ def _finish(result: BatchResult, manifest: _Manifest, t0: float) -> None:
 
 
 def _validate_and_name(result: BatchResult, name_key: str | None) -> None:
-    from .validate import fill
+    from .engine import fill
 
     form, lang = result.form, result.lang
     width = len(str(len(result.items)))
@@ -553,12 +585,12 @@ def _validate_and_name(result: BatchResult, name_key: str | None) -> None:
     for item in result.items:
         entry = item.entry
         if entry.record is None:
-            item.refuse("unreadable", entry.error or "")
+            item.refuse("unreadable", entry.reason(lang))
             continue
         try:
             report = fill(form, entry.record, as_of=result.as_of)
         except FormkitError as exc:
-            item.refuse("invalid", str(exc))
+            item.refuse("invalid", exc.text(lang))
             continue
         except Exception as exc:  # noqa: BLE001 - a bug in a rule: fail this record only
             bug = _bug_outcome(0, exc)
@@ -636,6 +668,7 @@ class _Outcome:
     code: str | None = None  # None: all written; "render": a FormkitError; "bug": anything else
     message: str = ""
     error: dict[str, str] | None = None
+    problem: FormkitError | None = None  # "render": the error, to be told in the report's language
 
 
 @dataclass
@@ -702,8 +735,9 @@ def _apply_outcome(result: BatchResult, manifest: _Manifest, outcome: _Outcome) 
             N_("a bug in formkit while rendering: {error}"), result.lang,
             {"error": outcome.message})})
     else:
+        error = outcome.problem.text(result.lang) if outcome.problem else outcome.message
         item.refuse("render", translate(N_("cannot be rendered: {error}"), result.lang,
-                                        {"error": outcome.message}))
+                                        {"error": error}))
 
 
 def _render_here(form: Form, out: Path, tasks: list[Task],
@@ -719,11 +753,14 @@ def _render_here(form: Form, out: Path, tasks: list[Task],
 def _render_pool(result: BatchResult, tasks: list[Task], jobs: int,
                  renderers: Mapping[str, Renderer] | None,
                  apply: Callable[[_ChunkResult], None]) -> None:
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context(START_METHOD)
+    from .parse.worker import context
+
+    # A renderer the caller defined in its script is found in its __main__.
+    ctx = context(caller_main=any(getattr(fn, "__module__", None) == "__main__"
+                                  for fn in (renderers or {}).values()))
     size = max(1, min(MAX_CHUNK, math.ceil(len(tasks) / (jobs * 4))))
     queue: deque[list[Task]] = deque(tasks[i:i + size] for i in range(0, len(tasks), size))
     workers = min(jobs, len(queue))
@@ -945,7 +982,7 @@ def _render_task(state: _WorkerState, task: Task) -> _Outcome:
                 state.documents += 1
                 gc.collect()  # WeasyPrint leaves reference cycles around fonts
     except FormkitError as exc:
-        return _Outcome(key, written, "render", str(exc))
+        return _Outcome(key, written, "render", str(exc), problem=exc)
     except Exception as exc:  # noqa: BLE001 - a bug; report it, carry on
         outcome = _bug_outcome(key, exc)
         outcome.written = written
@@ -1087,7 +1124,8 @@ def report_text(result: BatchResult) -> str:
         label = (N_("peak memory (this process): {workers}") if result.jobs == 1 else
                  N_("peak memory per worker ({method}): {workers}"))
         sep = "; " if lang == "en" else "；"
-        lines.append(_t(label, lang, method=result.start_method, workers=sep.join(parts)))
+        method = Localised(str(result.start_method), "各自獨立之程序")
+        lines.append(_t(label, lang, method=method, workers=sep.join(parts)))
     problems = [i for i in result.items if i.status in (REFUSED, FAILED)]
     if problems:
         lines += ["", _t(N_("refused or failed ({count}):"), lang, count=len(problems))]

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import rules as registry
+from .engine import fill
 from .errors import InputError
 from .findings import Finding, has_errors
+from .i18n import N_, Localised, translate
 from .records import read_json
-from .validate import fill
 
 
 @dataclass
@@ -38,6 +39,14 @@ class CaseReport:
             "findings": [f.as_dict(lang) for f in self.findings],
         }
 
+    def summary(self, lang: str = "zh-TW") -> str:
+        """The line that closes the text report of ``formkit check``."""
+        params = {"count": len(self.forms),
+                  "forms": Localised(", ".join(self.forms), "、".join(self.forms))}
+        if self.valid:
+            return translate(N_("case of {count} form(s) {forms}: consistent"), lang, params)
+        return translate(N_("case of {count} form(s) {forms}: inconsistent"), lang, params)
+
 
 def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, Any], str]]:
     if isinstance(data, dict) and "documents" in data:
@@ -47,18 +56,22 @@ def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, An
     for i, item in enumerate(items):
         where = f"{source}[{i}]" if isinstance(data, list) else source
         if not isinstance(item, dict) or "form" not in item or "data" not in item:
-            raise InputError(f"{where}: a case document must be an object with 'form' and 'data'")
+            raise InputError(N_("{file}: a case document must be an object with 'form' and "
+                                "'data'"), file=where)
         if not isinstance(item["data"], dict):
-            raise InputError(f"{where}: 'data' must be a JSON object")
+            raise InputError(N_("{file}: 'data' must be a JSON object"), file=where)
         out.append((str(item["form"]), item["data"], where))
     return out
 
 
 def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], str]]:
-    """The (form id, record, source) of every document of a case folder or file."""
+    """The (form id, record, source) of every document of a case folder or file
+    (``-``: a JSON file on stdin)."""
+    if str(path) == "-":
+        return _documents_from_json(read_json("-"), "<stdin>")
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file or folder")
+        raise InputError(N_("{file}: no such file or folder"), file=str(p))
     if p.is_file():
         return _documents_from_json(read_json(p), str(p))
     docs = []
@@ -70,10 +83,12 @@ def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], s
 
             payload = read_embedded(child)
             if payload is None:
-                raise InputError(f"{child}: this PDF carries no formkit data; parse it first")
+                raise InputError(N_("{file}: this PDF carries no formkit data; parse it first"),
+                                 file=str(child))
             docs.append((payload["form"], payload["data"], str(child)))
     if not docs:
-        raise InputError(f"{p}: no case documents (*.json, *.pdf) in this folder")
+        raise InputError(N_("{file}: no case documents (*.json, *.pdf) in this folder"),
+                         file=str(p))
     return docs
 
 
@@ -95,7 +110,8 @@ def check_case(
     else:
         raw = load_case(documents)
     ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}))
-    docs, findings = [], []
+    docs: list[registry.CaseDoc] = []
+    findings: list[Finding] = []
     for form_id, record, source in raw:
         report = fill(form_id, record, as_of=ctx.as_of, options=options)
         schema_errors = [f for f in report.findings if f.rule == "schema" and f.is_error]

@@ -1,37 +1,436 @@
 """The ``formkit`` command. click stays thin: parse arguments, call the library, report.
 
 Exit codes: 0 success (for validate/check: no error findings); 1 findings with
-errors; 2 usage error, unreadable or malformed input, unknown form.
-Results go to stdout; progress and diagnostics to stderr.
+errors; 2 usage error, unreadable or malformed input, unknown form; 3 internal
+error (a bug in formkit); 130 interrupted; 141 standard output closed before
+everything was written (a broken pipe, as in ``formkit forms | head -1``: the
+rest is dropped silently, as 128 + SIGPIPE).
+
+Results go to stdout; progress and diagnostics to stderr. ``--lang``,
+``--format``, ``-q`` and ``-v`` are accepted before or after the command's
+name; messages are in ``--lang``, else ``FORMKIT_LANG``, else zh-TW. With
+``--format json`` an error is JSON on stdout too:
+``{"error": {"code": ..., "message": ..., "file": ..., "line": ...}}``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from .errors import FormkitError
+from .errors import FormkitError, UnknownFormError, WorkerError, os_reason
+from .i18n import DEFAULT_LANG, N_, Localised, phrase, translate
+from .redact import redact_text
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-LANGS = click.Choice(["zh-TW", "en"])
-FORMATS = click.Choice(["text", "json"])
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+# FORMKIT_LANG (and --lang) values, and the language each means.
+_LANG_NAMES = {"zh-TW": "zh-TW", "zh_TW": "zh-TW", "zh_Hant_TW": "zh-TW", "zh-Hant-TW": "zh-TW",
+               "en": "en"}
 
 REDACT_HELP = "Mask national ID numbers (身分證統一編號) in the output, e.g. A******789."
 EPILOG = (
     "Exit codes: 0 success (validate/check: no error findings); 1 findings with "
-    "errors; 2 usage error, unreadable or malformed input, unknown form."
+    "errors; 2 usage error, unreadable or malformed input, unknown form; 3 internal "
+    "error (a bug in formkit); 141 output closed early (broken pipe)."
 )
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    click.echo(f"formkit: error: {message}", err=True)
-    sys.exit(code)
+# -- settings every command takes: --lang, --format, -q, -v ---------------------------------
+
+
+@dataclass
+class _Settings:
+    """The global options of one run, wherever on the command line they were given."""
+
+    lang: str | None = None
+    fmt: str | None = None
+    quiet: bool = False
+    verbose: int = 0
+    # --lang and --format as read from the raw arguments, for an error found before
+    # click has parsed them (a usage error).
+    guess: dict[str, str] = field(default_factory=dict)
+
+
+_SETTINGS: ContextVar[_Settings | None] = ContextVar("formkit_cli_settings", default=None)
+
+
+def _settings() -> _Settings:
+    settings = _SETTINGS.get()
+    if settings is None:
+        settings = _Settings()
+        _SETTINGS.set(settings)
+    return settings
+
+
+def _lang() -> str:
+    settings = _settings()
+    if settings.lang:
+        return settings.lang
+    if settings.guess.get("lang") in _LANG_NAMES:
+        return _LANG_NAMES[settings.guess["lang"]]
+    return _LANG_NAMES.get(os.environ.get("FORMKIT_LANG", "").strip(), DEFAULT_LANG)
+
+
+def _fmt() -> str:
+    settings = _settings()
+    return settings.fmt or settings.guess.get("format", "text")
+
+
+def _quiet() -> bool:
+    settings = _settings()
+    return settings.quiet and not settings.verbose
+
+
+def _guess(args: list[str]) -> dict[str, str]:
+    """``--lang`` and ``--format`` as they appear in ``args`` (the last one wins)."""
+    found: dict[str, str] = {}
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        for name in ("lang", "format"):
+            if arg == f"--{name}" and i + 1 < len(args):
+                found[name] = args[i + 1]
+            elif arg.startswith(f"--{name}="):
+                found[name] = arg.split("=", 1)[1]
+    return found
+
+
+def _t(msgid: str, /, **params: Any) -> str:
+    """A CLI message in the language of this run."""
+    return translate(msgid, _lang(), params or None)
+
+
+class _Choice(click.Choice):  # type: ignore[type-arg]
+    """click.Choice whose refusal is in the language of the run."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return phrase(N_("{value!r} is not one of {choices}"),
+                      {"value": value, "choices": ", ".join(map(str, self.choices))})
+
+
+LANGS = _Choice(["zh-TW", "en"])
+FORMATS = _Choice(["text", "json"])
+
+
+def _store(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value not in (None, False, 0):  # given on the command line (or by its envvar)
+            settings = _settings()
+            if attr == "verbose":
+                settings.verbose += value
+            else:
+                setattr(settings, attr, value)
+        return value
+
+    return callback
+
+
+def _format_callback(ctx: click.Context, param: click.Parameter, value: Any) -> str:
+    _store("fmt")(ctx, param, value)
+    return _fmt()
+
+
+def _format_option(expose: bool = False) -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=FORMATS, default=None, expose_value=expose,
+        callback=_format_callback,
+        help="Output as text or JSON; with json, errors are JSON on stdout too.  "
+             "[default: text]")
+
+
+def _common(fmt: bool = True) -> Callable[[F], F]:
+    """--lang, --format, -q and -v, accepted by the group and by every command."""
+
+    def decorate(f: F) -> F:
+        f = click.option("-v", "--verbose", count=True, expose_value=False,
+                         callback=_store("verbose"),
+                         help="More diagnostics on stderr (-vv: debug); tracebacks of bugs.")(f)
+        f = click.option("-q", "--quiet", is_flag=True, expose_value=False,
+                         callback=_store("quiet"), help="Print only errors.")(f)
+        f = click.option("--lang", type=LANGS, default=None, expose_value=False,
+                         callback=_store("lang"),
+                         help="Language of messages.  [default: $FORMKIT_LANG, else zh-TW]")(f)
+        return _format_option()(f) if fmt else f
+
+    return decorate
+
+
+# -- reporting --------------------------------------------------------------------------------
+
+
+def _emit_json(data: Any, err: bool = False) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=err)
+
+
+def _note(message: str) -> None:
+    """A diagnostic on stderr, left out with -q."""
+    if not _quiet():
+        click.echo(message, err=True)
+
+
+def _error(code: str, message: str, exit_code: int = EXIT_USAGE, /, **details: Any) -> NoReturn:
+    """Print an error (text on stderr, or JSON on stdout with --format json) and exit."""
+    if _fmt() == "json":
+        body = {"code": code, "message": message,
+                **{k: v for k, v in details.items() if v is not None}}
+        _emit_json({"error": body})
+    else:
+        click.echo("formkit: " + _t(N_("error: {message}"), message=message), err=True)
+    sys.exit(exit_code)
+
+
+def _fail(message: str, code: int = EXIT_USAGE, /, **params: Any) -> NoReturn:
+    """A usage error: ``message`` is a message id filled from ``params``. A message that is
+    the text of the FormkitError being handled is shown in the language of the run."""
+    current = sys.exc_info()[1]
+    if not params and isinstance(current, FormkitError) and str(current) == message:
+        _formkit_error(current)
+    _error("usage", redact_text(_t(message, **params)), code)
+
+
+def _formkit_error(exc: FormkitError, option: str | None = None) -> NoReturn:
+    """A FormkitError: exit 2 naming the file, line and field where known (exit 3 for a
+    bug in the parse worker). ``option`` names the option that sets the cap hit."""
+    if isinstance(exc, WorkerError) and "trace" in exc.params:
+        _internal(exc, trace=str(exc.params["trace"]))
+    message = exc.text(_lang())
+    if option:
+        message = _t(N_("{message} (see {option})"), message=message, option=option)
+    extra: dict[str, Any] = {"option": option}
+    if isinstance(exc, UnknownFormError) and exc.suggestions:
+        extra["suggestions"] = exc.suggestions
+    _error(exc.code, message, EXIT_USAGE, **exc.details(), **extra)
+
+
+def _report_to() -> str:
+    """Where to report a bug: the package's issue tracker, if its metadata names one."""
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("formkit").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if any(word in label.lower() for word in ("issue", "bug", "tracker")):
+                return str(url).strip()
+    except Exception:  # noqa: BLE001 - not installed as a distribution: say who instead
+        pass
+    return _t(N_("the formkit developers"))
+
+
+def _internal(exc: BaseException, trace: str | None = None) -> NoReturn:
+    """A bug (an exception formkit did not mean to raise): exit 3, no traceback unless -v."""
+    import traceback
+
+    if _settings().verbose:
+        text = trace if trace is not None else "".join(traceback.format_exception(exc))
+        click.echo(redact_text(text).rstrip("\n"), err=True)
+    kind = type(exc).__name__
+    detail = exc.params.get("error", "") if isinstance(exc, WorkerError) else str(exc)
+    if isinstance(exc, WorkerError):
+        kind = str(exc.params.get("kind", kind))
+    detail = redact_text(str(detail).splitlines()[0][:300] if str(detail).strip() else "")
+    message = _t(N_("internal error (a bug in formkit): {kind}: {error}"), kind=kind, error=detail)
+    if _fmt() == "json":
+        _emit_json({"error": {"code": "internal", "message": message, "type": kind,
+                              "report_to": _report_to()}})
+    else:
+        click.echo("formkit: " + message, err=True)
+        hint = (N_("please report it, with the command line and the output of the same "
+                   "command with -v, to {where}") if not _settings().verbose else
+                N_("please report it, with the command line and the output above, to {where}"))
+        click.echo("formkit: " + _t(hint, where=_report_to()), err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+def _broken_pipe() -> NoReturn:
+    """stdout was closed early (``| head``): drop the rest quietly, exit 128 + SIGPIPE.
+
+    Python's documented recipe (the signal module's note on SIGPIPE): point stdout
+    at devnull, so that flushing it at exit does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (a test runner)
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
+def _click_message(exc: click.ClickException) -> str:
+    """click's error message in the language of the run, where formkit knows its words."""
+    lang = _lang()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.NoSuchOption):
+        if exc.possibilities:
+            return _t(N_("no such option: {option}; did you mean {suggestions}?"),
+                      option=exc.option_name, suggestions=", ".join(sorted(exc.possibilities)))
+        return _t(N_("no such option: {option}"), option=exc.option_name)
+    if isinstance(exc, click.MissingParameter) and exc.param is not None and ctx is not None:
+        hint = exc.param.get_error_hint(ctx)
+        if isinstance(exc.param, click.Argument):
+            return _t(N_("missing argument {name}"), name=hint)
+        return _t(N_("missing option {name}"), name=hint)
+    if isinstance(exc, click.BadParameter):
+        given = exc.param_hint
+        name = given if isinstance(given, str) else " / ".join(given) if given else None
+        if name is None and exc.param is not None and ctx is not None:
+            name = exc.param.get_error_hint(ctx)
+        detail = exc.message.text(lang) if isinstance(exc.message, Localised) else exc.message
+        if name:
+            return _t(N_("invalid value for {name}: {detail}"), name=name, detail=detail)
+        return detail
+    if isinstance(exc.message, Localised):
+        return exc.message.text(lang)
+    return exc.format_message()
+
+
+def _usage_error(exc: click.ClickException) -> NoReturn:
+    message = _click_message(exc)
+    if _fmt() != "json":
+        ctx = getattr(exc, "ctx", None)
+        if isinstance(exc, click.UsageError) and ctx is not None:
+            click.echo(ctx.get_usage(), err=True)
+            click.echo(_t(N_("Try '{command} -h' for help."),
+                          command=ctx.command_path) + "\n", err=True)
+    _error("usage", message, exc.exit_code)
+
+
+def _setup_logging() -> None:
+    settings = _settings()
+    if _quiet():
+        level = logging.ERROR
+    else:
+        level = logging.WARNING - 10 * min(settings.verbose, 2)
+    logging.basicConfig(level=level, format="formkit: %(levelname)s: %(message)s",
+                        stream=sys.stderr)
+    from .redact import RedactingFilter
+
+    for handler in logging.getLogger().handlers:  # records of other loggers too: no national ID
+        handler.addFilter(RedactingFilter())
+
+
+class _Command(click.Command):
+    def invoke(self, ctx: click.Context) -> Any:
+        _setup_logging()  # here: -v and -q may follow the command's name
+        return super().invoke(ctx)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        raw = list(sys.argv[1:] if args is None else args)
+        token = _SETTINGS.set(_Settings(guess=_guess(raw)))
+        try:
+            if not standalone_mode:
+                return super().main(args, prog_name, complete_var, False, **extra)
+            try:
+                rv = super().main(args, prog_name, complete_var, False, **extra)
+            except click.ClickException as exc:
+                _usage_error(exc)
+            except click.Abort:
+                click.echo("formkit: " + _t(N_("interrupted")), err=True)
+                sys.exit(EXIT_INTERRUPTED)
+            sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+        finally:
+            _SETTINGS.reset(token)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            name = args[0] if args else ""
+            if not name or name.startswith("-") or self.get_command(ctx, name) is not None:
+                raise
+            import difflib
+
+            names = self.list_commands(ctx)
+            close = difflib.get_close_matches(name, names, n=3)
+            message = (phrase(N_("no such command {name!r}; did you mean {suggestions}?"),
+                              {"name": name, "suggestions": ", ".join(close)}) if close else
+                       phrase(N_("no such command {name!r}; the commands are {commands}"),
+                              {"name": name, "commands": ", ".join(names)}))
+            raise click.UsageError(message, ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except FormkitError as exc:
+            _formkit_error(exc)
+        except KeyboardInterrupt:
+            click.echo("formkit: " + _t(N_("interrupted")), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _broken_pipe()
+        except OSError as exc:  # an output that cannot be written: say where, no traceback
+            if exc.filename is not None:
+                _error("output", _t(N_("{file}: cannot write: {reason}"), file=str(exc.filename),
+                                    reason=os_reason(exc)), file=str(exc.filename))
+            _error("output", _t(N_("cannot write the output: {reason}"), reason=os_reason(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug: exit 3, not a traceback
+            _internal(exc)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formkit")
+@_common()
+def main() -> None:
+    """formkit: fill, validate, render and parse the forms of Taiwan's product
+    certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."""
+
+
+# -- argument types ---------------------------------------------------------------------------
+
+
+class _FormId(click.ParamType):  # type: ignore[type-arg]
+    """A form id; the shell completes it from the catalogue."""
+
+    name = "form"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .forms import catalog
+
+        return [CompletionItem(f.id, help=f.full_title) for f in catalog()
+                if f.id.startswith(incomplete)]
+
+
+class _Scheme(click.ParamType):  # type: ignore[type-arg]
+    """A scheme name, in any case (``MIT``); the shell completes it."""
+
+    name = "scheme"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        return str(value).strip().lower()
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .forms import SCHEMES
+
+        return [CompletionItem(s) for s in SCHEMES if s.startswith(incomplete.lower())]
+
+
+FORM = _FormId()
+SCHEME = _Scheme()
 
 
 def _as_of(value: str | None) -> date:
@@ -41,61 +440,59 @@ def _as_of(value: str | None) -> date:
 
     d = parse_date(value)
     if d is None:
-        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD or 115/11/21)")
+        _fail(N_("--as-of {value!r} is not a date (use YYYY-MM-DD or 115/11/21)"), value=value)
     return d
 
 
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _print_findings(findings: list[Any], lang: str) -> None:
+def _print_findings(findings: list[Any], lang: str, err: bool = False) -> None:
+    """Findings one a line (with -q, the errors only)."""
     marks = {"error": "E", "warning": "W", "info": "I"}
     for f in findings:
+        if _quiet() and not f.is_error:
+            continue
         where = f" [{f.form}]" if f.form else ""
-        click.echo(f"{marks[f.severity]} {f.rule}{where} {f.path or '/'}: {f.text(lang)}")
+        click.echo(f"{marks[f.severity]} {f.rule}{where} {f.path or '/'}: {f.text(lang)}", err=err)
         if f.citation:
-            click.echo(f"    ({f.citation})")
+            click.echo(f"    ({f.citation})", err=err)
 
 
-class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except FormkitError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except OSError as exc:  # an output that cannot be written: say where, no traceback
-            where = exc.filename if exc.filename is not None else "output"
-            _fail(f"{where}: cannot write: {exc.strerror or exc}")
-        except BrokenPipeError:
-            sys.exit(EXIT_OK)
+def _write(output: str, data: bytes) -> None:
+    """The document to its file (atomically), or to stdout for ``-``."""
+    if output == "-":
+        stream = sys.stdout.buffer
+        stream.write(data)
+        stream.flush()
+        return
+    from .records import write_atomic
+
+    write_atomic(output, data)
 
 
-@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="formkit")
-@click.option("-v", "--verbose", count=True, help="More diagnostics on stderr.")
-def main(verbose: int) -> None:
-    """formkit: fill, validate, render and parse the forms of Taiwan's product
-    certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="formkit: %(levelname)s: %(message)s", stream=sys.stderr)
-    from .redact import RedactingFilter
-
-    for handler in logging.getLogger().handlers:  # records of other loggers too: no national ID
-        handler.addFilter(RedactingFilter())
+def _output_kind(output: str, to: str | None, kinds: tuple[str, ...]) -> str:
+    """The type of an output: ``--to``, else the file name's suffix."""
+    if to is not None:
+        return to
+    if output == "-":
+        _fail(N_("-o -: say the type of the output with --to ({kinds})"), kinds=", ".join(kinds))
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        _fail(N_("{file}: the output must end in {suffixes} (or give --to)"), file=output,
+              suffixes=", ".join(f".{k}" for k in kinds))
+    return suffix
 
 
 @main.command("forms", epilog=EPILOG)
-@click.option("--scheme", help="Only this scheme (mit, cnsmark, cnsmark-legacy, ciyue, oshpm).")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def forms_cmd(scheme: str | None, fmt: str) -> None:
+@click.option("--scheme", type=SCHEME,
+              help="Only this scheme (mit, cnsmark, cnsmark-legacy, ciyue, oshpm; any case).")
+@_common()
+def forms_cmd(scheme: str | None) -> None:
     """List the forms of the catalogue."""
-    from .catalog import catalog
+    from .forms import catalog
 
     forms = catalog(scheme)
-    if fmt == "json":
+    if not forms and scheme is not None:
+        _note("formkit: " + _t(N_("scheme {scheme} has no forms yet"), scheme=scheme))
+    if _fmt() == "json":
         _emit_json([f.as_dict() for f in forms])
         return
     for f in forms:
@@ -103,19 +500,21 @@ def forms_cmd(scheme: str | None, fmt: str) -> None:
 
 
 @main.command("schema", epilog=EPILOG)
-@click.argument("form")
+@click.argument("form", type=FORM)
+@_common()
 def schema_cmd(form: str) -> None:
     """Print a form's JSON Schema."""
-    from .catalog import get_form
+    from .forms import get_form
 
     _emit_json(get_form(form).schema)
 
 
 @main.command("sample", epilog=EPILOG)
-@click.argument("form")
+@click.argument("form", type=FORM)
+@_common()
 def sample_cmd(form: str) -> None:
     """Print a complete, valid sample record of a form."""
-    from .catalog import get_form
+    from .forms import get_form
 
     _emit_json(get_form(form).sample)
 
@@ -127,32 +526,37 @@ def _load(data: str) -> dict[str, Any]:
 
 
 @main.command("validate", epilog=EPILOG)
-@click.argument("form")
+@click.argument("form", type=FORM)
 @click.argument("data")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -> None:
+@_common()
+def validate_cmd(form: str, data: str, as_of: str | None) -> None:
     """Check DATA (a JSON file, or - for stdin) against FORM's schema and rules."""
-    from .catalog import get_form
-    from .validate import validate
+    from .engine import validate
+    from .forms import get_form
 
+    lang = _lang()
     report = validate(get_form(form), _load(data), as_of=_as_of(as_of))
-    if fmt == "json":
+    if _fmt() == "json":
         _emit_json(report.as_dict(lang))
     else:
         _print_findings(report.findings, lang)
-        verdict = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
-        click.echo(f"{report.form}: {verdict}")
+        if not _quiet():
+            click.echo(report.summary(lang))
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
+FILL_TYPES = ("pdf", "docx", "json")
+
+
 @main.command("fill", epilog=EPILOG)
-@click.argument("form")
+@click.argument("form", type=FORM)
 @click.argument("data")
-@click.option("-o", "--output", required=True, help="OUT.json, OUT.docx or OUT.pdf.")
+@click.option("-o", "--output", required=True,
+              help="OUT.json, OUT.docx or OUT.pdf; - writes to stdout (say the type with --to).")
+@click.option("--to", type=_Choice(FILL_TYPES),
+              help="The type of the output, when its name does not say (-o -).")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
 @click.option("--draft", is_flag=True,
               help="Render even with errors, marked 草稿; every finding is printed, errors first, "
                    "and the exit code is still 1 when there are errors.")
@@ -161,80 +565,109 @@ def validate_cmd(form: str, data: str, as_of: str | None, lang: str, fmt: str) -
 @click.option("--worksheet", is_flag=True,
               help="Also print the form's worksheet: the extension fields that are not on the "
                    "official form, on pages of their own after it.")
-def fill_cmd(form: str, data: str, output: str, as_of: str | None, lang: str, draft: bool,
+@_common()
+def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | None, draft: bool,
              templates: str | None, redact: bool, worksheet: bool) -> None:
-    """Compute derived fields of DATA and write the completed record or document."""
-    from .records import write_atomic
-    from .validate import fill
+    """Compute derived fields of DATA (a JSON file, or - for stdin) and write the completed
+    record or document. With --format json, a summary is printed (on stderr when the
+    document itself goes to stdout)."""
+    from .engine import fill
 
-    suffix = Path(output).suffix.lower()
-    if suffix not in (".json", ".docx", ".pdf"):
-        _fail(f"{output}: the output must end in .json, .docx or .pdf")
-    from .catalog import get_form
+    kind = _output_kind(output, to, FILL_TYPES)
+    from .forms import get_form
 
+    lang = _lang()
     report = fill(get_form(form), _load(data), as_of=_as_of(as_of))
     order = {"error": 0, "warning": 1, "info": 2}  # errors first: they are what made a draft
     notes = sorted(report.findings, key=lambda f: order.get(f.severity, 3))
-    if notes:
-        click.echo("\n".join(f"{f.rule} {f.path or '/'}: {f.text(lang)}" for f in notes), err=True)
-    if not report.valid and not draft:
-        click.echo(f"formkit: {report.form}: {len(report.errors)} error(s); nothing written "
-                   "(use --draft to render anyway)", err=True)
+    written = report.valid or draft
+
+    def summary() -> None:
+        _emit_json({"form": report.form, "output": output if written else None, "type": kind,
+                    "draft": draft, "valid": report.valid,
+                    "findings": [f.as_dict(lang) for f in notes]}, err=output == "-")
+
+    if _fmt() != "json":
+        shown = [f for f in notes if f.is_error or not _quiet()]
+        if shown:
+            click.echo("\n".join(f"{f.rule} {f.path or '/'}: {f.text(lang)}" for f in shown),
+                       err=True)
+    if not written:
+        if _fmt() == "json":
+            summary()
+        else:
+            click.echo("formkit: " + _t(N_("{form}: {count} error(s); nothing written (use "
+                                           "--draft to render anyway)"),
+                                        form=report.form, count=len(report.errors)), err=True)
         sys.exit(EXIT_FINDINGS)
     record = report.record
     if redact:
         from .redact import redact_record
 
         record = redact_record(report.form, record)
-    if suffix == ".json":
-        payload = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(output, payload.encode("utf-8"))
-    elif suffix == ".pdf":
+    if kind == "json":
+        _write(output, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    elif kind == "pdf":
         from .render.pdf import render_pdf
 
-        write_atomic(output, render_pdf(report.form, record, draft=draft, templates=templates,
-                                        worksheet=worksheet))
+        _write(output, render_pdf(report.form, record, draft=draft, templates=templates,
+                                  worksheet=worksheet))
     else:
         from .render.docx import render_docx
 
-        write_atomic(output, render_docx(report.form, record, draft=draft, templates=templates,
-                                         worksheet=worksheet))
-    click.echo(output)
+        _write(output, render_docx(report.form, record, draft=draft, templates=templates,
+                                   worksheet=worksheet))
+    if _fmt() == "json":
+        summary()
+    elif output != "-" and not _quiet():
+        click.echo(output)
     if not report.valid:  # a draft was written, but the record still has errors
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command("blank", epilog=EPILOG)
-@click.argument("form")
-@click.option("-o", "--output", required=True, help="OUT.pdf or OUT.docx.")
-@click.option("--fillable", is_flag=True,
-              help="A PDF form (AcroForm) to fill in any PDF reader; fields are named by the record keys.")
-def blank_cmd(form: str, output: str, fillable: bool) -> None:
-    """Write a blank form to fill by hand, in an office suite or in a PDF reader."""
-    from .records import write_atomic
+BLANK_TYPES = ("pdf", "docx")
 
-    suffix = Path(output).suffix.lower()
-    if suffix == ".pdf":
+
+@main.command("blank", epilog=EPILOG)
+@click.argument("form", type=FORM)
+@click.option("-o", "--output", required=True,
+              help="OUT.pdf or OUT.docx; - writes to stdout (say the type with --to).")
+@click.option("--to", type=_Choice(BLANK_TYPES),
+              help="The type of the output, when its name does not say (-o -).")
+@click.option("--fillable", is_flag=True,
+              help="A PDF form (AcroForm) to fill in any PDF reader; fields are named by the "
+                   "record keys.")
+@_common()
+def blank_cmd(form: str, output: str, to: str | None, fillable: bool) -> None:
+    """Write a blank form to fill by hand, in an office suite or in a PDF reader."""
+    from .forms import get_form
+
+    kind = _output_kind(output, to, BLANK_TYPES)
+    get_form(form)  # an unknown form is refused before any work
+    if kind == "pdf":
         if fillable:
             from .render.fillable import render_fillable_pdf
 
-            write_atomic(output, render_fillable_pdf(form))
+            _write(output, render_fillable_pdf(form))
         else:
             from .render.pdf import render_pdf
 
-            write_atomic(output, render_pdf(form, None))
-    elif suffix == ".docx":
+            _write(output, render_pdf(form, None))
+    else:
         if fillable:
-            _fail("--fillable makes a PDF form; a blank DOCX is filled in an office suite as it is")
+            _fail(N_("--fillable makes a PDF form; a blank DOCX is filled in an office suite as "
+                     "it is"))
         from .render.docx import render_docx
 
-        write_atomic(output, render_docx(form, None))
-    else:
-        _fail(f"{output}: the output must end in .pdf or .docx")
-    click.echo(output)
+        _write(output, render_docx(form, None))
+    if _fmt() == "json":
+        _emit_json({"form": form, "output": output, "type": kind, "fillable": fillable},
+                   err=output == "-")
+    elif output != "-" and not _quiet():
+        click.echo(output)
 
 
-class _Size(click.ParamType):
+class _Size(click.ParamType):  # type: ignore[type-arg]
     """A number of bytes: 52428800, 50MiB, 50M, 512k (units of 1024)."""
 
     name = "size"
@@ -247,7 +680,8 @@ class _Size(click.ParamType):
             return value
         m = re.fullmatch(r"\s*(\d+)\s*([kmg]?)(?:i?b)?\s*", str(value), re.IGNORECASE)
         if m is None or int(m.group(1)) < 1:
-            self.fail(f"{value!r} is not a size (use bytes, or 50MiB, 512k)", param, ctx)
+            self.fail(phrase(N_("{value!r} is not a size (use bytes, or 50MiB, 512k)"),
+                             {"value": value}), param, ctx)
         return int(m.group(1)) * self._UNITS[m.group(2).lower()]
 
 
@@ -260,13 +694,13 @@ _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeo
 
 
 @main.command("parse", epilog=PARSE_EPILOG)
-@click.argument("submitted", type=click.Path(dir_okay=False))
-@click.option("--form", help="The form id, when it should not be identified from the title.")
-@click.option("-o", "--output", help="Write the recovered record to this JSON file.")
+@click.argument("submitted", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--form", type=FORM,
+              help="The form id, when it should not be identified from the title.")
+@click.option("-o", "--output",
+              help="Write the recovered record to this JSON file; - writes it to stdout (the "
+                   "report then goes to stderr).")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True,
-              help="Language of messages.")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--max-bytes", type=_Size(), default="50MiB", show_default=True,
               help="Largest file accepted (bytes, or 50MiB, 512k).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True,
@@ -277,17 +711,19 @@ _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeo
 @click.option("--max-memory", type=click.IntRange(min=0), default=1024, show_default=True,
               metavar="MIB", help="Address space of the worker process that parses, in MiB; "
                                   "0: none.")
-def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None, lang: str,
-              fmt: str, max_bytes: int, max_pages: int, timeout: float | None,
-              max_memory: int) -> None:
-    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF) back into a record, and validate it.
+@_common()
+def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None,
+              max_bytes: int, max_pages: int, timeout: float | None, max_memory: int) -> None:
+    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; - for stdin) back into a record,
+    and validate it.
 
     The file is read in a worker process held to the caps below: a file over
     one, or one that takes too long or too much memory, is refused.
     """
+    import io
+
     from .errors import LimitExceeded
     from .parse import Limits, parse_pdf
-    from .records import write_atomic
 
     defaults = Limits()
     limits = Limits(
@@ -297,46 +733,57 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
         max_memory_mib=max_memory or None,
     )
     reference = _as_of(as_of)
+    source: Any = submitted
+    if submitted == "-":
+        source = io.BytesIO(sys.stdin.buffer.read(max_bytes + 1))
+        source.name = "<stdin>"
     try:
-        result = parse_pdf(submitted, form=form, as_of=reference, limits=limits)
+        result = parse_pdf(source, form=form, as_of=reference, limits=limits)
     except LimitExceeded as exc:
-        flag = _LIMIT_FLAGS.get(getattr(exc, "limit", ""))
-        _fail(f"{exc}" + (f" (see {flag})" if flag else ""))
+        _formkit_error(exc, option=_LIMIT_FLAGS.get(exc.limit or ""))
+    lang = _lang()
+    record = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        text = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(output, text.encode())
-    if fmt == "json":
-        _emit_json(result.as_dict(lang))
+        _write(output, record.encode("utf-8"))
+    to_stderr = output == "-"  # stdout holds the record: the report goes to stderr
+    if _fmt() == "json":
+        _emit_json(result.as_dict(lang), err=to_stderr)
     else:
-        click.echo(f"{result.form} (source: {result.source})")
-        if result.confidence is not None:
-            unsure = {k: v for k, v in result.confidence.items() if v < 1.0}
-            click.echo(f"fields read: {len(result.confidence)}; to review: {len(unsure)}; "
-                       f"empty: {len(result.empty)}")
-            for key, value in sorted(unsure.items()):
-                click.echo(f"  review {key} (confidence {value:.2f})")
-        _print_findings(result.findings, lang)
+        def say(line: str) -> None:
+            click.echo(line, err=to_stderr)
+
+        if not _quiet():
+            say(_t(N_("{form} (source: {source})"), form=result.form, source=result.source))
+            if result.confidence is not None:
+                unsure = result.review
+                say(_t(N_("fields read: {read}; to review: {review}; empty: {empty}"),
+                       read=len(result.confidence), review=len(unsure), empty=len(result.empty)))
+                for key in unsure:
+                    say("  " + _t(N_("review {key} (confidence {confidence:.2f})"), key=key,
+                                  confidence=result.confidence[key]))
+        _print_findings(result.findings, lang, err=to_stderr)
         if output is None:
-            click.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
+            click.echo(record.rstrip("\n"))
     sys.exit(EXIT_OK if result.valid else EXIT_FINDINGS)
 
 
 @main.command("check", epilog=EPILOG)
-@click.argument("case", type=click.Path())
+@click.argument("case", type=click.Path(allow_dash=True))
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True, help="Language of messages.")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def check_cmd(case: str, as_of: str | None, lang: str, fmt: str) -> None:
-    """Run the cross-document rules over CASE (a folder or a JSON file of documents)."""
+@_common()
+def check_cmd(case: str, as_of: str | None) -> None:
+    """Run the cross-document rules over CASE (a folder, a JSON file of documents, or - for
+    stdin)."""
     from .case import check_case
 
+    lang = _lang()
     report = check_case(case, as_of=_as_of(as_of))
-    if fmt == "json":
+    if _fmt() == "json":
         _emit_json(report.as_dict(lang))
     else:
         _print_findings(report.findings, lang)
-        verdict = "consistent" if report.valid else "inconsistent"
-        click.echo(f"case of {len(report.forms)} form(s) {', '.join(report.forms)}: {verdict}")
+        if not _quiet():
+            click.echo(report.summary(lang))
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
@@ -348,54 +795,89 @@ def check_cmd(case: str, as_of: str | None, lang: str, fmt: str) -> None:
               help="limit: a time limit (T1–T3, rolls past rest days); validity: a validity "
                    "period, start day counted (T4); lookback: the earliest date still within (T6).")
 @click.option("--no-rollover", is_flag=True, help="Do not move the last day past rest days.")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@_format_option(expose=True)
+@_common(fmt=False)
 def due_cmd(event_date: str, period: str, kind: str, no_rollover: bool, fmt: str) -> None:
-    """The last day of PERIOD ("1 month", "30 days", "三個月") counted from EVENT_DATE."""
-    from datetime import timedelta
+    """The last day of PERIOD ("1 month", "30 days", "三個月") counted from EVENT_DATE.
 
-    from .dates import parse_date, roc_long
+    The explanation is in the language of --lang (zh-TW: dates the ROC way, 民國113年4月15日).
+    """
+    from .dates import impossible_day, parse_date
+    from .i18n import translate
     from .rules import periods
 
+    lang = _lang()
     event = parse_date(event_date)
     if event is None:
-        _fail(f"{event_date!r} is not a date (use YYYY-MM-DD or 115/11/21)")
+        if impossible_day(event_date):
+            _fail(N_("{value!r} is not a real day"), value=event_date)
+        _fail(N_("{value!r} is not a date (use YYYY-MM-DD or 115/11/21)"), value=event_date)
+    if event < ROC_START:
+        _fail(N_("{value!r} is before the ROC era (1912-01-01)"), value=event_date)
     try:
         n, unit = periods.parse_period(period)
     except ValueError as exc:
         _fail(str(exc))
+    try:
+        result = _due(event, n, unit, kind, no_rollover, lang)
+    except OverflowError:
+        _fail(N_("{value!r}: the period ends after 9999-12-31, the last day formkit counts"),
+              value=event_date)
+    if fmt == "json":
+        _emit_json(result)
+    else:
+        click.echo(translate(N_("{day} ({name})"), lang,
+                             {"day": result["last_day"], "name": result["last_day_roc"]}))
+        click.echo(result["explanation"])
+
+
+ROC_START = date(1912, 1, 1)
+
+
+def _due(event: date, n: int, unit: str, kind: str, no_rollover: bool,
+         lang: str) -> dict[str, Any]:
+    """What ``formkit due`` prints, as its JSON."""
+    from datetime import timedelta
+
+    from .dates import roc_long
+    from .i18n import translate
+    from .rules import periods
+
+    span = periods.period_text(n, unit)
     result: dict[str, Any] = {"event": event.isoformat(), "period": {"n": n, "unit": unit},
                               "kind": kind}
     if kind == "validity":
         end = periods.validity_end(event, n, unit)
+        text = translate(N_("valid from {event} (counted) for {period}: to {end}"), lang,
+                         {"event": periods.day_text(event), "period": span,
+                          "end": periods.day_text(end)})
         result.update(last_day=end.isoformat(), nominal=end.isoformat(), rolled=False,
-                      explanation=f"valid from {event.isoformat()} (counted) for {n} {unit}(s): "
-                                  f"to {end.isoformat()}")
+                      explanation=text)
     elif kind == "lookback":
         # The earliest document date d with T1(d, n) >= event.
         d = event
         while periods.within_lookback(d - timedelta(days=1), event, n, unit):
             d -= timedelta(days=1)
+        text = translate(N_("a document dated {day} or later is within {period} of {event}"),
+                         lang, {"day": periods.day_text(d), "period": span,
+                                "event": periods.day_text(event)})
         result.update(last_day=d.isoformat(), nominal=d.isoformat(), rolled=False,
-                      explanation=f"a document dated {d.isoformat()} or later is within "
-                                  f"{n} {unit}(s) of {event.isoformat()}")
+                      explanation=text)
     else:
         dl = periods.deadline(event, n, unit, rollover=not no_rollover)
         result.update(last_day=dl.last_day.isoformat(), nominal=dl.nominal.isoformat(),
-                      rolled=dl.rolled, explanation=dl.explain(),
-                      skipped=[{"date": d.isoformat(), "reason": why} for d, why in dl.skipped])
+                      rolled=dl.rolled, explanation=dl.explain(lang),
+                      skipped=[{"date": d.isoformat(), "reason": why}
+                               for (d, _), why in zip(dl.skipped, dl.reasons(lang), strict=True)])
     result["last_day_roc"] = roc_long(date.fromisoformat(result["last_day"]))
-    if fmt == "json":
-        _emit_json(result)
-    else:
-        click.echo(f"{result['last_day']} ({result['last_day_roc']})")
-        click.echo(result["explanation"])
-
+    return result
 
 
 BATCH_EPILOG = (
     "Exit codes: 0 every record rendered (or already current with --resume); 1 some "
     "records refused or failed (see the report); 2 usage error, unreadable RECORDS, "
-    "unknown form; 130 interrupted (run again with --resume to finish)."
+    "unknown form; 3 internal error (a bug in formkit); 130 interrupted (run again with "
+    "--resume to finish)."
 )
 
 
@@ -409,21 +891,28 @@ def _duration(seconds: float) -> str:
 
 
 class _BatchProgress:
-    """Progress on stderr: a one-line bar on a terminal, else a line every ~5% or 10 s."""
+    """Progress on stderr: a one-line bar on a terminal, else a line every ~5% or 10 s;
+    nothing with -q."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
+        self.quiet = _quiet()
         self.drawn = False
         self.last_done, self.last_time, self.last_draw = -1, 0.0, 0.0
 
     def __call__(self, p: Any) -> None:
         import time
 
+        if self.quiet:
+            return
         if p.phase == "validated":
-            msg = (f"validated {p.records} record(s): {p.to_render} to render, "
-                   f"{p.refused} refused")
-            if p.skipped:
-                msg += f", {p.skipped} already current (--resume)"
+            params = {"records": p.records, "to_render": p.to_render, "refused": p.refused,
+                      "skipped": p.skipped}
+            msg = (_t(N_("validated {records} record(s): {to_render} to render, {refused} "
+                         "refused, {skipped} already current (--resume)"), **params)
+                   if p.skipped else
+                   _t(N_("validated {records} record(s): {to_render} to render, {refused} "
+                         "refused"), **params))
             click.echo(f"formkit: batch: {msg}", err=True)
             self.last_done, self.last_time = 0, time.monotonic()
             return
@@ -446,12 +935,13 @@ class _BatchProgress:
             self.last_done, self.last_time = p.done, now
 
     def _status(self, p: Any) -> str:
-        pct = 100 * p.done // p.to_render
-        rate = p.files / p.elapsed if p.elapsed > 0 else 0.0
-        text = f"{p.done}/{p.to_render} ({pct}%), {rate:.1f} doc/s"
+        params = {"done": p.done, "total": p.to_render, "percent": 100 * p.done // p.to_render,
+                  "rate": p.files / p.elapsed if p.elapsed > 0 else 0.0}
         if 0 < p.done < p.to_render and p.elapsed > 0:
-            text += f", ETA {_duration((p.to_render - p.done) * p.elapsed / p.done)}"
-        return text
+            eta = _duration((p.to_render - p.done) * p.elapsed / p.done)
+            return _t(N_("{done}/{total} ({percent}%), {rate:.1f} doc/s, ETA {eta}"), eta=eta,
+                      **params)
+        return _t(N_("{done}/{total} ({percent}%), {rate:.1f} doc/s"), **params)
 
     def _bar(self, p: Any) -> None:
         import shutil
@@ -471,7 +961,7 @@ class _BatchProgress:
 
 
 @main.command("batch", epilog=BATCH_EPILOG)
-@click.argument("form")
+@click.argument("form", type=FORM)
 @click.argument("records")
 @click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
               help="Folder for the documents, the report and the manifest (created if missing).")
@@ -483,39 +973,38 @@ class _BatchProgress:
 @click.option("--name-key", help="Dotted record key naming the outputs (e.g. holder.tax_id); "
                                  "default: the form's document number, else the position.")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--lang", type=LANGS, default="zh-TW", show_default=True,
-              help="Language of the findings and of batch-report.txt.")
 @click.option("--redact", is_flag=True, help=REDACT_HELP)
+@_common()
 def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume: bool,
-              name_key: str | None, as_of: str | None, lang: str, redact: bool) -> None:
+              name_key: str | None, as_of: str | None, redact: bool) -> None:
     """Validate and render every record of RECORDS (JSON Lines, - for stdin, or a folder
-    of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt."""
+    of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt (in
+    the language of --lang). With --format json, the report is printed too."""
     import re
 
     from .batch import BatchInterrupted, parse_formats, run_batch
-    from .catalog import get_form
+    from .forms import get_form
 
-    try:
-        formats = parse_formats(to)
-    except FormkitError as exc:
-        _fail(str(exc))
+    formats = parse_formats(to)
     if name_key is not None and not re.fullmatch(r"[^.\s]+(\.[^.\s]+)*", name_key):
-        _fail(f"--name-key {name_key!r}: use a dotted record key such as cert_no or holder.tax_id")
+        _fail(N_("--name-key {key!r}: use a dotted record key such as cert_no or "
+                 "holder.tax_id"), key=name_key)
     the_form = get_form(form)
     reference = _as_of(as_of)
     progress = _BatchProgress()
     try:
         result = run_batch(the_form, records, out_dir, formats=formats, jobs=jobs, resume=resume,
-                           name_key=name_key, as_of=reference, lang=lang, progress=progress,
+                           name_key=name_key, as_of=reference, lang=_lang(), progress=progress,
                            redact=redact)
     except BatchInterrupted as stop:
         progress.close()
         result = stop.result
         c = result.counts
-        click.echo(f"formkit: interrupted: {c['written']} of {c['records']} record(s) written; "
-                   "run again with --resume to finish", err=True)
+        click.echo("formkit: " + _t(N_("interrupted: {written} of {records} record(s) written; "
+                                       "run again with --resume to finish"),
+                                    written=c["written"], records=c["records"]), err=True)
         _batch_summary(result)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         progress.close()
     _batch_summary(result)
@@ -523,14 +1012,52 @@ def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume:
 
 
 def _batch_summary(result: Any) -> None:
+    if _fmt() == "json":
+        _emit_json(result.as_dict())
+        return
+    if _quiet():
+        return
     c = result.counts
-    click.echo(f"{result.form.id}: {c['records']} record(s): {c['written']} written, "
-               f"{c['skipped']} skipped (current), {c['refused']} refused, {c['failed']} failed"
-               + (f", {c['not_done']} not done" if c["not_done"] else "")
-               + f"; {c['files_written']} file(s) in {result.elapsed:.1f} s "
-               f"({result.rate:.2f} doc/s)")
+    params = {"form": result.form.id, "records": c["records"], "written": c["written"],
+              "skipped": c["skipped"], "refused": c["refused"], "failed": c["failed"],
+              "not_done": c["not_done"], "files": c["files_written"],
+              "seconds": result.elapsed, "rate": result.rate}
+    line = (_t(N_("{form}: {records} record(s): {written} written, {skipped} skipped (current), "
+                  "{refused} refused, {failed} failed, {not_done} not done; {files} file(s) in "
+                  "{seconds:.1f} s ({rate:.2f} doc/s)"), **params) if c["not_done"] else
+            _t(N_("{form}: {records} record(s): {written} written, {skipped} skipped (current), "
+                  "{refused} refused, {failed} failed; {files} file(s) in {seconds:.1f} s "
+                  "({rate:.2f} doc/s)"), **params))
+    click.echo(line)
     for path in result.report_paths:
         click.echo(str(path))
+
+
+RULES_EPILOG = (
+    "Severity: what the rule can report (E error, W warning, I info), read from its code. "
+    "Forms: those the rule's registration and the forms' form.yaml bind it to."
+)
+
+
+@main.command("rules", epilog=RULES_EPILOG)
+@click.option("--form", type=FORM, help="Only the rules bound to this form.")
+@click.option("--scheme", type=SCHEME, help="Only the rules bound to forms of this scheme.")
+@_common()
+def rules_cmd(form: str | None, scheme: str | None) -> None:
+    """List the registered rules: id, citation, severity and the forms they are bound to."""
+    from .rules.listing import describe_rules
+
+    rules = describe_rules(form=form, scheme=scheme)
+    if _fmt() == "json":
+        _emit_json(rules)
+        return
+    if not rules:
+        _note("formkit: " + _t(N_("no rules are registered for this selection")))
+    marks = {"error": "E", "warning": "W", "info": "I"}
+    for r in rules:
+        severity = "/".join(marks[s] for s in r["severities"]) or "-"
+        click.echo(f"{r['id']:9} {r['kind']:4} {severity:5} {r['citation']}")
+        click.echo(f"{'':9} {', '.join(r['forms'])}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,10 @@
 """ROC (民國) dates: reading what users type, and printing dates the ROC way.
 
 Records hold ISO ``YYYY-MM-DD``. Users type ``115/11/21``, ``115.11.21``,
-``民國115年11月21日``, ``中華民國115年11月21日`` or ``1151121``; :func:`parse_date`
-reads all of them, full-width digits included.
+``民國115年11月21日``, ``中華民國115年11月21日`` or ``1151121``, and some type a
+Western year the same way (``2026/11/21``, ``2026年11月21日``); :func:`parse_date`
+reads all of them, full-width digits included. :func:`impossible_day` tells a day
+that does not exist (``113/2/30``) from text that is not a date at all.
 """
 
 from __future__ import annotations
@@ -17,16 +19,42 @@ ROC_OFFSET = 1911
 # "２０２４-０５-０１" would pass as a record's ISO date. Patterns are used with
 # fullmatch, because "$" also matches before a trailing newline.
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_ERA = r"(?:(?:中華)?民國)?\s*"
-_ROC_WORDS = re.compile(_ERA + r"(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", re.ASCII)
+_ERA = r"(?P<era>(?:中華)?民國)?\s*"
+_ROC_WORDS = re.compile(
+    _ERA + r"(?P<y>\d{1,4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?", re.ASCII
+)
 # One separator used twice: 115/11/21, 115.11.21, 115-11-21 (not 115/11.21).
-_ROC_SEP = re.compile(_ERA + r"(\d{1,3})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})", re.ASCII)
-_ROC_COMPACT = re.compile(r"(\d{2,3})(\d{2})(\d{2})", re.ASCII)
+_ROC_SEP = re.compile(
+    _ERA + r"(?P<y>\d{1,4})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})",
+    re.ASCII,
+)
+_ROC_COMPACT = re.compile(r"(?P<y>\d{2,3})(?P<m>\d{2})(?P<d>\d{2})", re.ASCII)
 
 
 def _clean(text: str) -> str:
     # NFKC turns full-width digits and slashes into ASCII.
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _fields(text: str) -> tuple[int, int, int] | None:
+    """(year AD, month, day) as written, whether or not that day exists; None if no date shape.
+
+    A four-digit year is a Western one: ``2024/5/20`` and ``2024年5月20日`` read like
+    ``113/5/20``, but ``2024-5-20`` does not (the ISO form is exactly ``YYYY-MM-DD``), nor
+    does 民國 before a Western year, nor a year before the ROC era.
+    """
+    s = _clean(text)
+    if m := _ISO.fullmatch(s):
+        return int(m[1]), int(m[2]), int(m[3])
+    m = _ROC_WORDS.fullmatch(s) or _ROC_SEP.fullmatch(s) or _ROC_COMPACT.fullmatch(s)
+    if m is None:
+        return None
+    year, western = int(m["y"]), len(m["y"]) == 4
+    if western and (m.groupdict().get("era") or m.groupdict().get("sep") == "-"):
+        return None
+    if western and year <= ROC_OFFSET:
+        return None
+    return (year if western else year + ROC_OFFSET), int(m["m"]), int(m["d"])
 
 
 def parse_date(text: str) -> date | None:
@@ -36,25 +64,25 @@ def parse_date(text: str) -> date | None:
     datetime.date(2026, 11, 21)
     >>> parse_date("民國113年5月1日")
     datetime.date(2024, 5, 1)
+    >>> parse_date("2024/5/1")
+    datetime.date(2024, 5, 1)
     """
-    s = _clean(text)
+    ymd = _fields(text)
+    if ymd is None or ymd[0] <= ROC_OFFSET and not _ISO.fullmatch(_clean(text)):
+        return None  # there is no year 0 of the ROC
     try:
-        m = _ISO.fullmatch(s)
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        m = _ROC_WORDS.fullmatch(s) or _ROC_COMPACT.fullmatch(s)
-        if m:
-            ymd = m[1], m[2], m[3]
-        elif m := _ROC_SEP.fullmatch(s):
-            ymd = m[1], m[3], m[4]
-        else:
-            return None
-        year = int(ymd[0])
-        if year < 1:
-            return None
-        return date(year + ROC_OFFSET, int(ymd[1]), int(ymd[2]))
+        return date(*ymd)
     except ValueError:
         return None
+
+
+def impossible_day(text: str) -> tuple[int, int, int] | None:
+    """(year AD, month, day) of text written as a date whose day does not exist
+    (``113/2/30``, ``2024-13-01``); None for a real day or for text that is no date."""
+    ymd = _fields(text)
+    if ymd is None or parse_date(text) is not None or ymd[0] <= ROC_OFFSET:
+        return None
+    return ymd
 
 
 def iso_date(value: object) -> date | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .redact import redact_text, redact_value
+from .i18n import DEFAULT_LANG, translate
+from .masking import redact_text, redact_value
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -14,8 +15,9 @@ SEVERITIES = ("error", "warning", "info")
 class Finding:
     """One result of a check.
 
-    ``message`` is an English message id with ``{name}`` placeholders; it is
-    translated and formatted by :meth:`text`. ``params`` fills the placeholders.
+    ``template`` is the message id: English with ``{name}`` placeholders, filled
+    from ``params``; :meth:`text` translates and fills it in any language, and
+    ``message`` is that text in the default language (zh-TW).
 
     Whatever is shaped like a national ID (身分證統一編號) is masked in what a
     finding shows (:meth:`text`, :meth:`as_dict`, ``repr``): see :mod:`formkit.redact`.
@@ -24,16 +26,18 @@ class Finding:
     rule: str
     severity: str
     path: str
-    message: str
+    template: str
     citation: str = ""
     params: dict[str, Any] = field(default_factory=dict, compare=False)
     expected: Any = None
     actual: Any = None
     form: str | None = None
+    message: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+        object.__setattr__(self, "message", self.text())
 
     @property
     def is_error(self) -> bool:
@@ -42,12 +46,10 @@ class Finding:
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
-    def text(self, lang: str = "zh-TW") -> str:
-        from .i18n import translate
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return redact_text(translate(self.template, lang, self.params))
 
-        return redact_text(translate(self.message, lang, self.params))
-
-    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+    def as_dict(self, lang: str = DEFAULT_LANG) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
@@ -65,7 +67,7 @@ class Finding:
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in (
-            "rule", "severity", "path", "message", "citation", "params", "expected", "actual",
+            "rule", "severity", "path", "template", "citation", "params", "expected", "actual",
             "form"))
         return redact_text(f"Finding({fields})")
 

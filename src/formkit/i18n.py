@@ -32,12 +32,56 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     )
 
 
+class Localised(str):
+    """A message parameter that reads differently in each language.
+
+    It is the English text (so it formats, compares and serialises as a plain
+    string) and carries its Traditional Chinese text, which :func:`translate`
+    puts in a zh-TW message. Make one with :func:`label` or :func:`phrase`.
+    """
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Localised:
+        self = super().__new__(cls, en)
+        self.zh = zh
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickling
+        return str(self), self.zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if LANGS.get(lang) == "zh_Hant_TW" else str(self)
+
+    def replace(self, old: str, new: str, count: int = -1) -> Localised:  # type: ignore[override]
+        """Both texts changed alike (masking a national ID keeps the parameter bilingual)."""
+        return Localised(str(self).replace(old, new, count), self.zh.replace(old, new, count))
+
+
+def label(code: Any, text: str | None) -> str:
+    """A code with its verbatim label: the label alone in zh-TW, ``code (label)`` in en."""
+    if not text or text == str(code):
+        return str(code)
+    return Localised(f"{code} ({text})", text)
+
+
+def phrase(message: str, params: dict[str, Any] | None = None) -> Localised:
+    """A message id used as a parameter of another message, translated with it."""
+    return Localised(translate(message, "en", params), translate(message, "zh-TW", params))
+
+
+def shown(value: Any, lang: str) -> Any:
+    """A message parameter as it reads in ``lang``."""
+    return value.text(lang) if isinstance(value, Localised) else value
+
+
 def translate(message: str, lang: str = DEFAULT_LANG, params: dict[str, Any] | None = None) -> str:
     text = _catalogue(lang).gettext(message)
     if params:
+        values = {k: shown(v, lang) for k, v in params.items()}
         try:
-            return text.format(**params)
+            return text.format(**values)
         except (KeyError, IndexError, ValueError):
             # A translation with a broken placeholder must not hide the finding.
-            return message.format(**params)
+            return message.format(**values)
     return text

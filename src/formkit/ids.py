@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import re
 
+from .masking import mask_national_id
+
+__all__ = ["mask_national_id", "national_id_valid", "ubn_valid"]
+
 # ASCII digits only, matched whole ("$" would also accept a trailing newline).
 _UBN = re.compile(r"[0-9]{8}")
 _WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
@@ -44,11 +48,3 @@ def national_id_valid(nid: str) -> bool:
     return total % 10 == 0
 
 
-def mask_national_id(nid: str) -> str:
-    """``A******789``: the letter and the last three digits of a 10-character id.
-
-    Anything shorter is masked whole, so a partial id never shows most of itself.
-    """
-    if len(nid) < 10:
-        return "*" * len(nid)
-    return nid[:1] + "*" * (len(nid) - 4) + nid[-3:]

@@ -37,6 +37,7 @@ import signal
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import FormkitError, LimitExceeded, RenderError
@@ -57,7 +58,7 @@ MAX_DEPTH = 32
 #: At most this many limit findings are reported for one record.
 MAX_FINDINGS = 20
 
-CITATION = "DESIGN §4"
+CITATION = ""  # formkit's own caps: no clause of a regulation to cite
 
 # -- user templates -----------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
 
 
 def _finding(path: str, message: str, rule: str = "limits", **params: Any) -> Finding:
-    return Finding(rule=rule, severity="error", path=path, message=message,
+    return Finding(rule=rule, severity="error", path=path, template=message,
                    citation=CITATION, params={"field": path or "/", **params})
 
 
@@ -175,7 +176,7 @@ def record_findings(record: Any) -> list[Finding]:
 def check_record(record: Any) -> None:
     """Raise :class:`LimitExceeded` naming the field when the record goes over a cap."""
     for finding in _walk(record):
-        raise LimitExceeded(f"record refused: {finding.text('en')}")
+        raise LimitExceeded(N_("record refused: {reason}"), reason=finding)
 
 
 # -- running a render in a bounded child process --------------------------------------------
@@ -207,7 +208,7 @@ def _child(fn: Callable[[], bytes], out_fd: int, seconds: float, memory: int) ->
         try:
             status, body = b"O", fn()
         except FormkitError as exc:
-            status, body = b"E", json.dumps([type(exc).__name__, str(exc)]).encode("utf-8")
+            status, body = b"E", _error_body(exc)
         except MemoryError:
             status, body = b"M", b""
         except RecursionError:
@@ -254,10 +255,21 @@ def _raise_from(name: str, message: str) -> None:
 
     cls = getattr(errors, name, None)
     if not (isinstance(cls, type) and issubclass(cls, FormkitError)):
-        raise RenderError(f"rendering failed: {name}: {message}")
+        raise RenderError(N_("rendering failed: {kind}: {error}"), kind=name, error=message)
     exc = cls.__new__(cls)  # subclasses' own __init__ take other arguments (MissingGlyphError)
     FormkitError.__init__(exc, message)
     raise exc
+
+
+def _error_body(exc: FormkitError) -> bytes:
+    """The child's error for the parent: pickled whole (its message id, parameters and
+    attributes), or its class and English text when it cannot be pickled."""
+    import pickle
+
+    try:
+        return b"P" + pickle.dumps(exc)
+    except Exception:  # noqa: BLE001 - an unpicklable parameter: the text still travels
+        return b"J" + json.dumps([type(exc).__name__, str(exc)]).encode("utf-8")
 
 
 def run_bounded(fn: Callable[[], bytes], *, what: str, seconds: float | None = None,
@@ -284,7 +296,8 @@ def run_bounded(fn: Callable[[], bytes], *, what: str, seconds: float | None = N
     except OSError as exc:
         os.close(read_fd)
         os.close(write_fd)
-        raise RenderError(f"{what}: cannot start a process to render in: {exc}") from exc
+        raise RenderError(N_("{what}: cannot start a process to render in: {error}"),
+                          what=what, error=str(exc)) from exc
     if pid == 0:  # pragma: no cover - the child (measured through the parent's tests)
         os.close(read_fd)
         _child(fn, write_fd, seconds, memory)
@@ -324,27 +337,73 @@ def run_bounded(fn: Callable[[], bytes], *, what: str, seconds: float | None = N
             except OSError:
                 pass
     if timed_out:
-        raise LimitExceeded(f"{what}: stopped after {seconds:g} s, the cap on rendering time")
+        raise LimitExceeded(N_("{what}: stopped after {seconds:g} s, the cap on rendering time"),
+                            what=what, seconds=seconds, limit="time")
     if too_big:
-        raise LimitExceeded(f"{what}: the document is larger than "
-                            f"{MAX_OUTPUT_BYTES // 2**20} MiB, the cap")
+        raise LimitExceeded(N_("{what}: the document is larger than {mib} MiB, the cap"),
+                            what=what, mib=MAX_OUTPUT_BYTES // 2**20, limit="bytes")
     data = b"".join(chunks)
     if len(data) < 9 or len(data) != 9 + int.from_bytes(data[1:9], "big"):
         sig = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
         if sig == signal.SIGXCPU:
-            raise LimitExceeded(f"{what}: stopped after {seconds:g} s of CPU time, the cap")
+            raise LimitExceeded(N_("{what}: stopped after {seconds:g} s of CPU time, the cap"),
+                                what=what, seconds=seconds, limit="time")
         if sig is not None:
-            raise LimitExceeded(f"{what}: the rendering process died "
-                                f"({signal.Signals(sig).name}), most likely at the cap of "
-                                f"{memory // 2**20} MiB of memory")
-        raise RenderError(f"{what}: the rendering process ended without a result")
+            raise LimitExceeded(N_("{what}: the rendering process died ({signal}), most likely "
+                                   "at the cap of {mib} MiB of memory"),
+                                what=what, signal=signal.Signals(sig).name, mib=memory // 2**20,
+                                limit="memory")
+        raise RenderError(N_("{what}: the rendering process ended without a result"), what=what)
     status, body = data[:1], data[9:]
     if status == b"O":
         return body
     if status == b"M":
-        raise LimitExceeded(f"{what}: needed more than {memory // 2**20} MiB of memory, the cap")
+        raise LimitExceeded(N_("{what}: needed more than {mib} MiB of memory, the cap"),
+                            what=what, mib=memory // 2**20, limit="memory")
     if status == b"R":
-        raise LimitExceeded(f"{what}: nested too deeply (Python's recursion limit)")
-    name, message = json.loads(body.decode("utf-8"))
+        raise LimitExceeded(N_("{what}: nested too deeply (Python's recursion limit)"),
+                            what=what, limit="depth")
+    if status == b"E" and body[:1] == b"P":
+        import pickle
+
+        raise pickle.loads(body[1:])  # noqa: S301 - our own forked child wrote it
+    name, message = json.loads(body[1:] if status == b"E" else body)
     _raise_from(name, message)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ---------------------------------------------------------------- caps on a parse
+
+MiB = 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one parse (:mod:`formkit.parse.worker` says why these defaults).
+
+    - ``max_bytes``: the file, checked before it is read;
+    - ``max_pages``: pages of a PDF, frames of a TIFF;
+    - ``timeout_s``: wall-clock seconds of the whole parse (None: no cap);
+    - ``max_memory_mib``: the worker's address space, ``RLIMIT_AS`` (None: no cap);
+    - ``ocr_s_per_page``: seconds added to ``timeout_s`` for each page of a scan
+      read by OCR (0: ``timeout_s`` is the whole cap);
+    - ``max_stream_bytes``: what one compressed stream may inflate to.
+    """
+
+    max_bytes: int = 50 * MiB
+    max_pages: int = 50
+    timeout_s: float | None = 60.0
+    max_memory_mib: int | None = 1024
+    ocr_s_per_page: float = 10.0
+    max_stream_bytes: int = 64 * MiB
+
+    def __post_init__(self) -> None:
+        for key in ("max_bytes", "max_pages", "max_stream_bytes"):
+            if getattr(self, key) < 1:
+                raise ValueError(f"Limits.{key} must be at least 1")
+        if self.timeout_s is not None and not self.timeout_s > 0:
+            raise ValueError("Limits.timeout_s must be more than 0 (or None: no cap)")
+        if self.max_memory_mib is not None and self.max_memory_mib < 1:
+            raise ValueError("Limits.max_memory_mib must be at least 1 (or None: no cap)")
+        if self.ocr_s_per_page < 0:
+            raise ValueError("Limits.ocr_s_per_page must not be negative")

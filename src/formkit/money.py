@@ -1,15 +1,14 @@
 """NT$ amounts: integers, printed the way these forms print them.
 
-Babel's zh_Hant_TW currency format gives ``$15,000.00``, which is wrong here;
-amounts are whole New Taiwan dollars.
+Amounts are whole New Taiwan dollars, grouped by thousands with a comma
+(``12,345``): Python's own ``,`` format, which no locale changes. (Babel's
+zh_Hant_TW currency format gives ``$15,000.00``, which is wrong here.)
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from numbers import Number
-
-from babel.numbers import format_decimal
 
 _DIGITS = "零壹貳參肆伍陸柒捌玖"
 _SMALL = ["", "拾", "佰", "仟"]
@@ -30,8 +29,8 @@ def _whole(amount: int | float | Decimal) -> int:
 
 
 def grouped(amount: int) -> str:
-    """``12,345`` (Babel, with an explicit locale, never the host's)."""
-    return format_decimal(_whole(amount), format="#,##0", locale="zh_Hant_TW")
+    """``12,345``; ``-1,200`` for a negative amount."""
+    return f"{_whole(amount):,}"
 
 
 def nt_long(amount: int) -> str:

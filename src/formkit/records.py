@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
-from .errors import InputError, MalformedJSONError
+from .errors import InputError, MalformedJSONError, os_reason
+from .i18n import N_, phrase
 
 #: A record file, or stdin, larger than this is refused unread (exit 2).
 MAX_RECORD_BYTES = limits.MAX_RECORD_BYTES
@@ -33,51 +34,56 @@ def read_json(source: str | os.PathLike[str]) -> Any:
         stream = getattr(sys.stdin, "buffer", sys.stdin)
         data = stream.read(MAX_RECORD_BYTES + 1)
         if len(data) > MAX_RECORD_BYTES:
-            raise InputError(f"{name}: larger than {MAX_RECORD_BYTES // 2**20} MiB")
+            raise InputError(N_("{file}: larger than {mib} MiB"), file=name,
+                             mib=MAX_RECORD_BYTES // 2**20)
         if isinstance(data, bytes):
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+                raise InputError(N_("{file}: not UTF-8 text (byte {byte})"), file=name,
+                                 byte=exc.start) from exc
         else:
             text = data.removeprefix("\ufeff")
     else:
         path = Path(source)
         if not path.exists():
-            raise InputError(f"{name}: no such file")
+            raise InputError(N_("{file}: no such file"), file=name)
         if path.is_dir():
-            raise InputError(f"{name}: is a directory, not a JSON file")
+            raise InputError(N_("{file}: is a directory, not a JSON file"), file=name)
         if path.stat().st_size > MAX_RECORD_BYTES:
-            raise InputError(f"{name}: larger than {MAX_RECORD_BYTES // 2**20} MiB")
+            raise InputError(N_("{file}: larger than {mib} MiB"), file=name,
+                             mib=MAX_RECORD_BYTES // 2**20)
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+            raise InputError(N_("{file}: cannot read: {reason}"), file=name,
+                             reason=os_reason(exc)) from exc
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+            raise InputError(N_("{file}: not UTF-8 text (byte {byte})"), file=name,
+                             byte=exc.start) from exc
     return parse_json(text, name)
 
 
 def _no_constant(word: str) -> Any:
-    raise InputError(f"{word} is not a JSON value")
+    raise InputError(N_("{word} is not a JSON value"), word=word)
 
 
 def _int(digits: str) -> int:
     if len(digits) > MAX_NUMBER_DIGITS:
-        raise InputError(f"a number of {len(digits):,} digits; at most {MAX_NUMBER_DIGITS} "
-                         "are read")
+        raise InputError(N_("a number of {count:,} digits; at most {max} are read"),
+                         count=len(digits), max=MAX_NUMBER_DIGITS)
     return int(digits)
 
 
 def _float(digits: str) -> float:
     if len(digits) > MAX_NUMBER_DIGITS:
-        raise InputError(f"a number of {len(digits):,} characters; at most {MAX_NUMBER_DIGITS} "
-                         "are read")
+        raise InputError(N_("a number of {count:,} characters; at most {max} are read"),
+                         count=len(digits), max=MAX_NUMBER_DIGITS)
     value = float(digits)
     if not math.isfinite(value):
-        raise InputError(f"{digits} is beyond the range of a number")
+        raise InputError(N_("{number} is beyond the range of a number"), number=digits)
     return value
 
 
@@ -116,25 +122,37 @@ def parse_json(text: str, name: str = "<input>") -> Any:
         data = json.loads(text, parse_constant=_no_constant, parse_int=_int,
                           parse_float=_float)
     except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        raise InputError(N_("{file}: {reason}"), file=name, reason=exc) from None
     except json.JSONDecodeError as exc:
         raise MalformedJSONError(name, exc.lineno, exc.colno, exc.msg) from exc
     except RecursionError as exc:
-        raise InputError(f"{name}: JSON nested too deeply") from exc
+        raise InputError(N_("{file}: JSON nested too deeply"), file=name) from exc
     bad = _lone_surrogate(data)
     if bad is not None:
         where, char = bad
         where = where.encode("utf-8", "backslashreplace").decode("utf-8")  # a key may hold it
-        raise InputError(f"{name}: {where}: \\u{ord(char):04x} is half of a UTF-16 surrogate "
-                         "pair, not a character")
+        raise InputError(N_("{file}: {field}: \\u{code} is half of a UTF-16 surrogate pair, "
+                            "not a character"), file=name, field=where, code=f"{ord(char):04x}")
     return data
+
+
+# Python's names of the JSON kinds (English messages name them so), translatable.
+_KINDS = {"dict": N_("dict"), "list": N_("list"), "str": N_("str"), "int": N_("int"),
+          "float": N_("float"), "bool": N_("bool"), "NoneType": N_("NoneType")}
+
+
+def json_kind(value: Any) -> str:
+    """The kind of a JSON value as a message parameter: ``list`` (陣列), ``str`` (字串)..."""
+    name = type(value).__name__
+    return phrase(_KINDS[name]) if name in _KINDS else name
 
 
 def read_record(source: str | os.PathLike[str]) -> dict[str, Any]:
     data = read_json(source)
     if not isinstance(data, dict):
-        kind = type(data).__name__
-        raise InputError(f"{source}: a record must be a JSON object, not {kind}")
+        raise InputError(N_("{file}: a record must be a JSON object, not {kind}"),
+                         file="<stdin>" if str(source) == "-" else str(source),
+                         kind=json_kind(data))
     return data
 
 
@@ -169,7 +187,7 @@ def remove_stale_temp_files(target: str | os.PathLike[str]) -> list[str]:
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.part$")
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -210,7 +228,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"{target}: folder {directory} does not exist")
+        raise InputError(N_("{file}: folder {folder} does not exist"), file=str(target),
+                         folder=str(directory))
     remove_stale_temp_files(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:

@@ -375,7 +375,7 @@ def test_cli_exits_2_naming_the_file_and_the_cap(key: str, files: dict[str, Path
     path = files[key]
     flags = CLI_FLAGS.get(key, ["--timeout", f"{TIMEOUT:g}"])
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["parse", str(path), *flags])
+    result = CliRunner().invoke(main, ["parse", str(path), *flags, "--lang", "en"])
     elapsed = time.monotonic() - started
     assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
     assert result.stdout == ""
@@ -400,7 +400,8 @@ def test_cli_in_its_own_process_prints_no_traceback(key: str, files: dict[str, P
     path = files[key]
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "formkit.cli", "parse", str(path), "--timeout",
-                           f"{TIMEOUT:g}"], capture_output=True, text=True, timeout=60)
+                           f"{TIMEOUT:g}", "--lang", "en"], capture_output=True, text=True,
+                          timeout=60)
     elapsed = time.monotonic() - started
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""

@@ -27,8 +27,9 @@ import pytest
 
 from formkit import parse_pdf, render_docx, render_pdf
 from formkit.batch import run_batch
-from formkit.catalog import get_form
+from formkit.engine import fill, validate
 from formkit.errors import FormkitError, InputError, UnknownFormError
+from formkit.forms import get_form
 from formkit.ids import national_id_valid
 from formkit.redact import (
     REDACTED_RENDERERS,
@@ -36,7 +37,6 @@ from formkit.redact import (
     redact_record,
     redact_text,
 )
-from formkit.validate import fill, validate
 
 from ..conftest import AS_OF
 

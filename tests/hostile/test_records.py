@@ -30,20 +30,20 @@ import pytest
 from click.testing import CliRunner
 
 from formkit import limits, records
-from formkit.catalog import get_form
 from formkit.cli import main
+from formkit.engine import fill, validate
 from formkit.errors import InputError, LimitExceeded, MalformedJSONError
+from formkit.forms import get_form
 from formkit.records import parse_json, read_json, write_atomic
 from formkit.render.docx import render_docx
 from formkit.render.pdf import render_pdf
-from formkit.validate import fill, validate
 
 from ..conftest import AS_OF
 
 FEE = "ciyue/fee-quote"  # ``lines``: the fee table, the longest repeating table
 PLAN = "oshpm/destruction-plan"  # ``method``: 1,000 characters of free text
 ASOF = AS_OF.isoformat()
-CITATION = "DESIGN §4"
+CITATION = ""
 
 
 def cli(*args: str, input: bytes | None = None) -> Any:
@@ -145,9 +145,13 @@ def test_a_10000_row_table_is_refused_by_the_renderers_and_by_fill_draft(tmp_pat
     out = tmp_path / "rows.pdf"
     out.write_bytes(b"old")
     result = cli("fill", FEE, str(write(tmp_path / "rows.json", record)), "-o", str(out),
-                 "--as-of", ASOF, "--draft")
+                 "--as-of", ASOF, "--draft", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"formkit: error: {message}"
+    result = cli("fill", FEE, str(write(tmp_path / "rows.json", record)), "-o", str(out),
+                 "--as-of", ASOF, "--draft")
+    assert result.stderr.splitlines()[-1] == (
+        "formkit: 錯誤：紀錄遭拒：/lines：共 10000 項，最多接受 1000 項")
     assert out.read_bytes() == b"old"
 
 
@@ -249,10 +253,12 @@ def test_urls_and_html_in_values_are_text(tmp_path):
 def test_100000_levels_of_arrays_are_refused_unread(tmp_path):
     data = write(tmp_path / "deep.json", '{"method": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with Timer() as t:  # measured: 0.01 s
-        result = cli("fill", PLAN, str(data), "-o", str(tmp_path / "d.pdf"))
+        result = cli("fill", PLAN, str(data), "-o", str(tmp_path / "d.pdf"), "--lang", "en")
     assert t.seconds < 5
     assert result.exit_code == 2
     assert result.stderr == f"formkit: error: {data}: JSON nested too deeply\n"
+    result = cli("fill", PLAN, str(data), "-o", str(tmp_path / "d.pdf"))
+    assert result.stderr == f"formkit: 錯誤：{data}：JSON 巢狀層數過深\n"
     with pytest.raises(InputError, match="^x: JSON nested too deeply$"):
         parse_json("[" * 100_000 + "]" * 100_000, "x")
 
@@ -289,7 +295,7 @@ def test_nesting_that_parses_but_is_too_deep_is_a_finding_not_a_recursion_error(
 ])
 def test_numbers_json_cannot_hold_are_refused_unread(text, message, tmp_path):
     data = write(tmp_path / "n.json", text)
-    result = cli("validate", PLAN, str(data))
+    result = cli("validate", PLAN, str(data), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == f"formkit: error: {data}: {message}\n"
 
@@ -312,12 +318,14 @@ def test_non_finite_numbers_from_the_python_api_are_schema_findings(value):
 def test_invalid_utf8_is_refused_naming_the_byte(tmp_path):
     raw = '{"method": "臺'.encode() + b"\xff\xfe" + b'"}'
     data = write(tmp_path / "bad.json", raw)
-    result = cli("validate", PLAN, str(data))
+    result = cli("validate", PLAN, str(data), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == f"formkit: error: {data}: not UTF-8 text (byte 15)\n"
-    result = cli("validate", PLAN, "-", input=raw)
+    result = cli("validate", PLAN, "-", "--lang", "en", input=raw)
     assert result.exit_code == 2
     assert result.stderr == "formkit: error: <stdin>: not UTF-8 text (byte 15)\n"
+    result = cli("validate", PLAN, "-", input=raw)
+    assert result.stderr == "formkit: 錯誤：<stdin>：不是 UTF-8 文字（第 15 位元組）\n"
 
 
 def test_a_byte_order_mark_is_accepted_from_a_file_and_stdin(tmp_path):
@@ -334,7 +342,7 @@ def test_a_byte_order_mark_is_accepted_from_a_file_and_stdin(tmp_path):
 ])
 def test_lone_surrogates_are_refused_naming_the_field(escape, message, tmp_path):
     data = write(tmp_path / "s.json", "{" + escape + "}")
-    result = cli("validate", PLAN, str(data))
+    result = cli("validate", PLAN, str(data), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == (f"formkit: error: {data}: {message} is half of a UTF-16 surrogate "
                              "pair, not a character\n")
@@ -349,12 +357,15 @@ def test_a_surrogate_pair_is_one_character():
 
 def test_a_record_file_over_2_mib_is_refused_unread(tmp_path):
     data = write(tmp_path / "big.json", '{"method": "' + "x" * limits.MAX_RECORD_BYTES + '"}')
-    result = cli("fill", PLAN, str(data), "-o", str(tmp_path / "b.pdf"))
+    result = cli("fill", PLAN, str(data), "-o", str(tmp_path / "b.pdf"), "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == f"formkit: error: {data}: larger than 2 MiB\n"
-    result = cli("fill", PLAN, "-", "-o", str(tmp_path / "b.pdf"), input=data.read_bytes())
+    result = cli("fill", PLAN, "-", "-o", str(tmp_path / "b.pdf"), "--lang", "en",
+                 input=data.read_bytes())
     assert result.exit_code == 2
     assert result.stderr == "formkit: error: <stdin>: larger than 2 MiB\n"
+    result = cli("fill", PLAN, "-", "-o", str(tmp_path / "b.pdf"), input=data.read_bytes())
+    assert result.stderr == "formkit: 錯誤：<stdin>：大於 2 MiB\n"
     assert not (tmp_path / "b.pdf").exists()
 
 

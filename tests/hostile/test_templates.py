@@ -31,12 +31,12 @@ import pytest
 from click.testing import CliRunner
 
 from formkit import limits
-from formkit.catalog import get_form
 from formkit.cli import main
+from formkit.engine import fill
 from formkit.errors import FormkitError, InputError, LimitExceeded, RenderError
+from formkit.forms import get_form
 from formkit.render.docx import render_docx
 from formkit.render.pdf import render_pdf
-from formkit.validate import fill
 
 from ..conftest import AS_OF
 
@@ -151,7 +151,7 @@ def assert_cli_refuses(tmp_path: Path, templates: Path, message: str, guards: Gu
     out = out_dir / f"out{suffix}"
     data = data or record_file(tmp_path, form)
     result = cli("fill", form, str(data), "-o", str(out),
-                 "--as-of", ASOF, "--templates", str(templates))
+                 "--as-of", ASOF, "--templates", str(templates), "--lang", "en")
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-1] == f"formkit: error: {message}"
     assert "Traceback" not in result.output

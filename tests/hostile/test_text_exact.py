@@ -34,11 +34,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formkit import parse_pdf, render_docx, render_pdf
-from formkit.catalog import get_form
+from formkit.engine import fill
 from formkit.errors import MissingGlyphError, RecordError
+from formkit.forms import get_form
 from formkit.pointers import get, set_
 from formkit.render import fonts
-from formkit.validate import fill
 
 from ..conftest import AS_OF
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formkit.catalog import get_form
+from formkit.engine import fill, validate
 from formkit.errors import FormkitError
-from formkit.validate import fill, validate
+from formkit.forms import get_form
 
 from ..conftest import AS_OF, FORM_IDS
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from formkit.catalog import get_form
+from formkit.engine import fill, validate
+from formkit.forms import get_form
 from formkit.rules.ciyue import band_halves, extra_day_halves, label_fee
-from formkit.validate import fill, validate
 
 FORM = "ciyue/fee-quote"
 AS_OF = date(2024, 6, 1)
@@ -157,7 +157,15 @@ def test_r26_given_lines_that_disagree() -> None:
     rec = quote("initial", [site(2, 5)])
     rec["lines"] = [{"item": "管理費", "formula": "10,000 × 2 生產線", "amount": 10_000,
                      "due": "before_inspection"}]
-    assert ("CY-R26", "/lines") in found(rec)
+    assert ("CY-R26", "/lines") in found(rec)  # one line given, two computed
+
+
+def test_r26_a_given_line_that_disagrees_is_reported_where_it_differs() -> None:
+    rec = quote("initial", [site(2, 5)])
+    rec["lines"] = filled(rec)["lines"]
+    rec["lines"][0] = {**rec["lines"][0], "amount": 10_000}
+    assert ("CY-R26", "/lines/0/amount") in found(rec)
+    assert ("CY-R26", "/lines") not in found(rec)
 
 
 # ---- CY-R27 現場稽核費 and person-days

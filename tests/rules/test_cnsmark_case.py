@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from formkit.case import check_case
-from formkit.catalog import get_form
+from formkit.forms import get_form
 
 APP = "cnsmark/application"
 QMS = "cnsmark/qms-or-factory-inspection-report"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from formkit.validate import Report, validate
+from formkit.engine import Report, validate
 
 A11 = "mit/annex-11-product-certificate"
 AS_OF = date(2024, 10, 1)
@@ -247,7 +247,7 @@ def test_r30_is_quiet_without_an_issuance_record() -> None:
 
 
 def test_sample_is_valid_and_complete() -> None:
-    from formkit.catalog import get_form
+    from formkit.forms import get_form
 
     form = get_form(A11)
     report = validate(form, form.sample, as_of=date(2024, 8, 1))

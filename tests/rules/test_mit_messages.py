@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from formkit.case import check_case
+from formkit.engine import validate
 from formkit.findings import Finding
-from formkit.validate import validate
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 SINGLE = sorted(CASES.glob("mit/*/*/*.json"))

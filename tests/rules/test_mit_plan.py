@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from formkit.validate import Report, validate
+from formkit.engine import Report, validate
 
 A9 = "mit/annex-09-corrective-plan"
 AS_OF = date(2024, 7, 1)
@@ -187,7 +187,7 @@ def test_tax_id_checksum() -> None:
 
 
 def test_sample_is_valid_and_complete() -> None:
-    from formkit.catalog import get_form
+    from formkit.forms import get_form
 
     form = get_form(A9)
     report = validate(form, form.sample, as_of=AS_OF)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from formkit.catalog import get_form
-from formkit.validate import fill, validate
+from formkit.engine import fill, validate
+from formkit.forms import get_form
 
 FORM = "oshpm/destruction-plan"
 AS_OF = date(2024, 6, 1)

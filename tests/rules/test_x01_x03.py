@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from formkit.case import CaseReport, check_case
-from formkit.catalog import get_form
+from formkit.forms import get_form
 
 A7 = "mit/annex-07-qms-assessment"
 A9 = "mit/annex-09-corrective-plan"

@@ -6,7 +6,16 @@ from datetime import date, datetime
 
 import pytest
 
-from formkit.dates import is_iso, parse_date, roc_blank, roc_long, roc_short, roc_year, to_iso
+from formkit.dates import (
+    impossible_day,
+    is_iso,
+    parse_date,
+    roc_blank,
+    roc_long,
+    roc_short,
+    roc_year,
+    to_iso,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +106,9 @@ def test_parse_date_rejects_days_that_do_not_exist(text):
         "115/11",
         "115/11/21/1",
         "11/21",
-        "1234/11/21",  # a four-digit year is only read as ISO
+        "1234/11/21",  # a Western year before the ROC era
+        "民國2024/05/01",  # 民國 before a Western year
+        "2024年",
         "115/11.21",  # mixed separators
         "115.11/21",
         "115/11/21日",  # 日 belongs to the 年月日 form
@@ -106,13 +117,41 @@ def test_parse_date_rejects_days_that_do_not_exist(text):
         "11511211",
         "151121x",
         "2024-5-1",  # ISO needs two-digit month and day
-        "2024/05/01",
         "民國一一五年十一月二十一日",
         "115年11月21日 extra",
     ],
 )
 def test_parse_date_returns_none_for_text_that_is_not_a_date(text):
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["2024/5/20", "2024/05/20", "2024.5.20", "2024年5月20日", "２０２４／５／２０"]
+)
+def test_parse_date_reads_a_western_year_written_the_roc_way(text):
+    assert parse_date(text) == parse_date("113/5/20") == date(2024, 5, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "ymd"),
+    [
+        ("113/2/30", (2024, 2, 30)),
+        ("112/2/29", (2023, 2, 29)),
+        ("民國113年4月31日", (2024, 4, 31)),
+        ("113/13/1", (2024, 13, 1)),
+        ("1130230", (2024, 2, 30)),
+        ("2024-02-30", (2024, 2, 30)),
+        ("2024/2/30", (2024, 2, 30)),
+    ],
+)
+def test_impossible_day_names_a_day_that_does_not_exist(text, ymd):
+    assert parse_date(text) is None
+    assert impossible_day(text) == ymd
+
+
+@pytest.mark.parametrize("text", ["113/2/29", "2024-05-01", "abc", "115/11", "0/1/1", ""])
+def test_impossible_day_is_none_for_real_days_and_for_text_that_is_no_date(text):
+    assert impossible_day(text) is None
 
 
 def test_parse_date_does_not_read_digits_of_other_scripts():

@@ -10,12 +10,12 @@ import pytest
 from lxml import etree
 
 from formkit import render_docx
-from formkit.catalog import get_form
+from formkit.engine import fill
 from formkit.errors import InputError, RecordError, RenderError
+from formkit.forms import get_form
 from formkit.pointers import set_
 from formkit.render.docx import BODY_FONT, HEAD_FONT, OPTION_GAP, WORD_JOINER, render_document
 from formkit.render.model import Block, Cell, Document, Seal, Seg
-from formkit.validate import fill
 
 from ..conftest import AS_OF
 

@@ -101,8 +101,21 @@ def test_translate_refuses_an_unsupported_language(lang):
 
 def test_finding_text_is_translated_in_the_language_asked_for(catalogue):
     finding = Finding(
-        rule="schema", severity="error", path="/name", message=MISSING, params={"field": "/name"}
+        rule="schema", severity="error", path="/name", template=MISSING, params={"field": "/name"}
     )
     assert finding.text("zh-TW") == "/name：必填欄位未填"
     assert finding.text("en") == "/name: required field is missing"
     assert finding.as_dict("en")["message"] == "/name: required field is missing"
+    assert finding.message == "/name：必填欄位未填"  # the text in the default language
+    assert finding.template == MISSING
+
+
+def test_a_localised_parameter_reads_in_the_language_of_the_message(catalogue):
+    from formkit.i18n import Localised, label
+
+    params = {"field": Localised("/company", "受評業者名稱")}
+    assert translate(MISSING, "zh-TW", params) == "受評業者名稱：必填欄位未填"
+    assert translate(MISSING, "en", params) == "/company: required field is missing"
+    assert label("major", "主要缺點") == "major (主要缺點)"
+    assert label("major", "主要缺點").text("zh-TW") == "主要缺點"
+    assert label("x", None) == "x" and not isinstance(label("x", None), Localised)

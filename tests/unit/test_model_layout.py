@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from formkit.catalog import get_form
+from formkit.forms import get_form
 from formkit.render.model import (
     Block,
     Cell,

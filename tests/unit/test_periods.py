@@ -14,7 +14,6 @@ from datetime import date, timedelta
 import pytest
 
 from formkit.rules import periods
-
 from formkit.rules.periods import (
     Deadline,
     add_months,
@@ -326,7 +325,7 @@ def test_is_rest_day_on_plain_weekdays_and_weekends():
 
 
 def test_deadline_explain_names_the_event_the_nominal_day_and_the_skipped_days():
-    text = deadline(D(2024, 2, 29), 1, "month").explain()
+    text = deadline(D(2024, 2, 29), 1, "month").explain("en")
     assert "2024-02-29" in text
     assert "2024-03-01" in text  # counting starts the next day
     assert "2024-03-31 (Sunday)" in text
@@ -334,9 +333,19 @@ def test_deadline_explain_names_the_event_the_nominal_day_and_the_skipped_days()
 
 
 def test_deadline_explain_does_not_mention_rest_days_when_nothing_moved():
-    text = deadline(D(2024, 3, 15), 1, "month").explain()
+    text = deadline(D(2024, 3, 15), 1, "month").explain("en")
     assert "rest days" not in text
     assert "2024-04-15" in text
+
+
+def test_deadline_explain_speaks_chinese_by_default_with_roc_dates_and_holiday_names():
+    assert deadline(D(2024, 2, 29), 1, "month").explain() == (
+        "事件日為民國113年2月29日；自次日（民國113年3月1日）起算；1 個月於民國113年3月31日屆滿；"
+        "民國113年3月31日（星期日）為休息日，末日順延至民國113年4月1日")
+    text = deadline(D(2024, 1, 8), 1, "month").explain("zh-TW")
+    assert "民國113年2月9日（農曆除夕）" in text and "末日順延至民國113年2月15日" in text
+    assert rest_day_name(D(2024, 2, 10), "zh-TW") == "春節"
+    assert rest_day_name(D(2024, 5, 18), "zh-TW") == "星期六"
 
 
 def test_deadline_is_an_immutable_record_of_its_inputs():

@@ -35,6 +35,14 @@ def test_dotted_to_pointer():
     assert dotted_to_pointer("") == ""
 
 
+def test_pointer_to_dotted():
+    from formkit.pointers import pointer_to_dotted
+
+    assert pointer_to_dotted("/summary/found/major") == "summary.found.major"
+    assert pointer_to_dotted("/rows/2/a~1b") == "rows.2.a/b"
+    assert pointer_to_dotted("") == ""
+
+
 # --- get ---------------------------------------------------------------------------------
 
 
@@ -170,3 +178,99 @@ def test_leaves_are_plain_values_and_lists_of_plain_values() -> None:
     record = {"a": 1, "b": {"c": "x", "d": ["p", "q"]}, "rows": [{"e": None}, {"e": 2}]}
     assert leaves(record) == [("a", 1), ("b.c", "x"), ("b.d", ["p", "q"]), ("rows.0.e", None),
                               ("rows.1.e", 2)]
+
+
+# --- JSON pointers (RFC 6901) ------------------------------------------------------------
+
+# The example document of RFC 6901 §5.
+RFC = {"foo": ["bar", "baz"], "": 0, "a/b": 1, "c%d": 2, "e^f": 3, "g|h": 4, "i\\j": 5,
+       "k\"l": 6, " ": 7, "m~n": 8}
+
+
+@pytest.mark.parametrize(("ptr", "value"), [
+    ("", RFC), ("/foo", ["bar", "baz"]), ("/foo/0", "bar"), ("/", 0), ("/a~1b", 1),
+    ("/c%d", 2), ("/e^f", 3), ("/g|h", 4), ("/i\\j", 5), ("/k\"l", 6), ("/ ", 7), ("/m~0n", 8),
+])
+def test_get_pointer_reads_the_rfc_6901_examples(ptr: str, value: object) -> None:
+    from formkit.pointers import get_pointer
+
+    assert get_pointer(RFC, ptr) == value
+
+
+@pytest.mark.parametrize(("fragment", "value"), [
+    ("#", RFC), ("#/foo", ["bar", "baz"]), ("#/foo/0", "bar"), ("#/", 0), ("#/a~1b", 1),
+    ("#/c%25d", 2), ("#/e%5Ef", 3), ("#/g%7Ch", 4), ("#/i%5Cj", 5), ("#/k%22l", 6), ("#/%20", 7),
+    ("#/m~0n", 8),
+])
+def test_get_pointer_reads_the_uri_fragment_form(fragment: str, value: object) -> None:
+    from formkit.pointers import get_pointer
+
+    assert get_pointer(RFC, fragment) == value
+
+
+def test_tokens_unescape_tilde_one_before_tilde_zero() -> None:
+    from formkit.pointers import tokens, unescape
+
+    assert tokens("/a~1b/~01/c~0d") == ["a/b", "~1", "c~d"]
+    assert unescape("~01") == "~1"  # not "/"
+    assert tokens("") == []
+    with pytest.raises(ValueError, match="must start with '/'"):
+        tokens("foo")
+
+
+@pytest.mark.parametrize("name", ["a/b", "~1", "~", "/", "", "a~0b", "名稱"])
+def test_escape_and_tokens_round_trip(name: str) -> None:
+    from formkit.pointers import tokens
+
+    assert tokens(pointer(name, 0, name)) == [name, "0", name]
+
+
+def test_get_pointer_gives_the_default_for_what_is_not_there() -> None:
+    from formkit.pointers import get_pointer
+
+    doc = {"rows": [{"a": None}], "n": 5}
+    assert get_pointer(doc, "/rows/0/a", "missing") is None  # there, and null
+    for ptr in ("/rows/1", "/rows/01", "/rows/-", "/rows/x", "/n/0", "/nope", "/rows/0/a/b"):
+        assert get_pointer(doc, ptr, "missing") == "missing", ptr
+
+
+def test_set_pointer_sets_an_existing_parent_and_appends_with_dash() -> None:
+    from formkit.pointers import set_pointer
+
+    doc: dict = {"rows": [{"a": 1}], "a/b": {}}
+    set_pointer(doc, "/rows/0/a", 2)
+    set_pointer(doc, "/rows/-", {"a": 3})
+    set_pointer(doc, "/a~1b/~0", True)
+    assert doc == {"rows": [{"a": 2}, {"a": 3}], "a/b": {"~": True}}
+    with pytest.raises(IndexError):
+        set_pointer(doc, "/rows/5", 1)
+    with pytest.raises(KeyError):
+        set_pointer(doc, "/missing/x", 1)
+    with pytest.raises(ValueError):
+        set_pointer(doc, "", 1)
+
+
+def test_matches_expands_array_wildcards_and_escapes_what_it_yields() -> None:
+    from formkit.pointers import matches
+
+    doc = {"rows": [{"a/b": 1}, {"a/b": 2}, {}], "x": {"y": [5, 6]}}
+    assert list(matches("/rows/*/a~1b", doc)) == [("/rows/0/a~1b", 1), ("/rows/1/a~1b", 2)]
+    assert list(matches("/x/y/*", doc)) == [("/x/y/0", 5), ("/x/y/1", 6)]
+    assert list(matches("/x/y/1", doc)) == [("/x/y/1", 6)]
+    assert list(matches("/rows/*/nope", doc)) == []
+    assert list(matches("/x/*", doc)) == []  # a wildcard steps into lists only
+    assert list(matches("", doc)) == [("", doc)]
+
+
+def test_no_other_module_splits_pointers_by_hand() -> None:
+    """pointers.py is formkit's one implementation of JSON pointer escaping."""
+    import re
+    from pathlib import Path
+
+    import formkit
+
+    src = Path(formkit.__file__).parent
+    hand_made = re.compile(r"""replace\(\s*["']~1["']|replace\(\s*["']~0["']""")
+    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
+                 if p.name != "pointers.py" and hand_made.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -147,14 +147,28 @@ def test_date_format_accepts_iso_dates(value):
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["2024-02-30", "113/05/01", "1130501", "2024-5-1", "2024-05-01\n", "２０２４-０５-０１"],
+    "value", ["113/05/01", "1130501", "2024-5-1", "2024-05-01\n", "２０２４-０５-０１", "明年"]
 )
 def test_date_format_rejects_anything_but_a_real_iso_day(value):
     f = only(obj(d={"type": "string", "format": "date"}), {"d": value})
     assert f.path == "/d"
-    assert f.message == "{field}: {value} is not a date in the form YYYY-MM-DD"
+    assert f.template == "{field}: {value} is not a date in the form YYYY-MM-DD"
     assert f.actual == value
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        ("2024-02-30", "is not a real day (month 2 has no day 30)", "（2 月沒有 30 日）"),
+        ("113/2/30", "is not a real day (month 2 has no day 30)", "（2 月沒有 30 日）"),
+        ("112/2/29", "is not a real day (2023 is not a leap year)", "（民國 112 年不是閏年，"),
+        ("113/13/01", "is not a real day (there is no month 13)", "（沒有 13 月）"),
+    ],
+)
+def test_date_format_calls_a_day_that_does_not_exist_so(value, en, zh):
+    f = only(obj(d={"type": "string", "format": "date", "title": "申請日期"}), {"d": value})
+    assert f.text("en") == f"申請日期: {value} {en}"
+    assert f.message.startswith(f"申請日期：「{value}」不是實際存在的日期{zh}")
 
 
 def test_formats_ignore_values_of_other_types_and_leave_them_to_type():
@@ -170,7 +184,7 @@ def test_tw_ubn_format_accepts_valid_numbers(value):
 @pytest.mark.parametrize("value", ["04595258", "0459525", "04595257\n", "０４５９５２５７"])
 def test_tw_ubn_format_reports_invalid_numbers_without_raising(value):
     f = only(obj(u={"type": "string", "format": "tw-ubn"}), {"u": value})
-    assert f.message == "{field}: {value} is not a valid 統一編號 (checksum)"
+    assert f.template == "{field}: {value} is not a valid 統一編號 (checksum)"
     assert f.path == "/u"
 
 
@@ -181,7 +195,7 @@ def test_tw_national_id_format_accepts_a_valid_id():
 def test_tw_national_id_format_reports_an_invalid_id_without_revealing_it():
     f = only(obj(i={"type": "string", "format": "tw-national-id"}), {"i": BAD_NID})
     assert f.path == "/i"
-    assert f.message == "{field}: not a valid 身分證統一編號 (checksum)"
+    assert f.template == "{field}: not a valid 身分證統一編號 (checksum)"
     shown = json.dumps(f.as_dict("en"), ensure_ascii=False) + repr(f.params)
     assert BAD_NID not in shown
     assert BAD_NID[1:7] not in shown
@@ -200,14 +214,14 @@ def test_a_national_id_failing_another_keyword_is_masked_too():
 def test_a_national_id_in_a_fallback_message_is_masked():
     schema = obj(i={"type": "string", "format": "tw-national-id", "not": {"const": NID}})
     f = only(schema, {"i": NID})
-    assert f.message == "{field}: {detail}"
+    assert f.template == "{field}: {detail}"
     assert NID not in f.text("en")
     assert "A******789" in f.text("en")
 
 
 def test_email_format_is_checked():
     f = only(obj(e={"type": "string", "format": "email"}), {"e": "not an email"})
-    assert f.message == "{field}: {value} is not in the expected format"
+    assert f.template == "{field}: {value} is not in the expected format"
 
 
 # --- other keywords ---------------------------------------------------------------------
@@ -278,11 +292,30 @@ def test_pattern_error_shows_the_value():
     assert f.text("en") == "/v: abc is not in the expected format"
 
 
-def test_keywords_without_a_message_of_their_own_use_jsonschemas_message():
-    f = only(obj(v={"type": "array", "uniqueItems": True}), {"v": [1, 1]})
-    assert f.message == "{field}: {detail}"
+def test_keywords_without_a_message_of_their_own_use_jsonschemas_message_in_english():
+    f = only(obj(v={"type": "array", "contains": {"const": 2}}), {"v": [1, 1]})
+    assert f.template == "{field}: {detail}"
     assert f.params["detail"]
     assert f.text("en").startswith("/v: ")
+    assert f.message == "/v：內容不符合本表單之規定"
+
+
+def test_a_repeated_entry_is_called_so():
+    f = only(obj(v={"type": "array", "uniqueItems": True}), {"v": [1, 1]})
+    assert f.text("en") == "/v: the same entry is given more than once"
+    assert f.message == "/v：有重複填寫之項目"
+
+
+def test_a_field_is_named_by_its_title_without_notes_and_values_are_quoted():
+    schema = {**obj(name={"type": "string", "title": "受評業者名稱："},
+                    n={"type": "integer", "title": "母體數 [proposed]"}), "required": ["name"]}
+    missing, wrong = findings(schema, {"n": "three"})
+    assert missing.message == "受評業者名稱：必填欄位未填"
+    assert missing.text("en") == "受評業者名稱: required field is missing"
+    assert wrong.message == "母體數：應為整數，而非「three」"
+    assert only(obj(b={"type": "boolean", "title": "勾選"}), {"b": "yes"}).message == (
+        "勾選：應為是或否，而非「yes」")
+    assert only(obj(t={"type": "string"}), {"t": True}).message == "/t：應為文字，而非「true」"
 
 
 def test_findings_come_in_document_order_with_array_indices_as_numbers():

@@ -8,67 +8,31 @@ layer, anchored on the layout's labels) and ``ocr`` (scans).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..catalog import Form, catalog
-from ..errors import NotAFormPDFError, UnknownFormError
-from ..findings import Finding, has_errors
+from .. import labels
+from ..engine import resolve, validate
+from ..errors import EnvironmentProblem, NotAFormPDFError, UnknownFormError, WorkerError
+from ..findings import Finding
+from ..forms import Form, catalog
 from ..i18n import N_
+from ..limits import Limits
 from ..pointers import dotted_to_pointer, get, leaves
 from ..redact import protect_findings
 from ..render.model import build, printed, titles
-from ..validate import resolve, validate
+from ..results import REVIEW_BELOW, ParseResult
 from .embedded import digest_ok, embedded_payload, same_as_printed
 from .fields import acroform_values, read_fields
 from .pdfio import is_image, library_failure, open_pdf, read_bytes
 from .text import Unit, extract_units, read_text, squash
-from .worker import Limits, WorkerError, call, library_caps  # noqa: F401 - WorkerError: API
+from .worker import call, library_caps
+
+__all__ = ["DEFAULT_LIMITS", "REVIEW_BELOW", "Limits", "ParseResult", "WorkerError", "identify",
+           "parse_pdf"]
 
 #: The caps :func:`parse_pdf` applies unless told otherwise.
 DEFAULT_LIMITS = Limits()
-
-# A value read with confidence below this is listed for review. The text and
-# fields routes give 1.0 only to values they read without any guess; OCR
-# never reaches it for text (DESIGN: never report OCR guesses as certain).
-REVIEW_BELOW = 0.95
-
-
-@dataclass
-class ParseResult:
-    form: str
-    source: str
-    data: dict[str, Any]
-    findings: list[Finding] = field(default_factory=list)
-    confidence: dict[str, float] | None = None
-    empty: list[str] = field(default_factory=list)
-    draft: bool = False
-
-    @property
-    def review(self) -> list[str]:
-        """Fields a person should check: every value read with less than full confidence."""
-        return sorted(k for k, v in (self.confidence or {}).items() if v < REVIEW_BELOW)
-
-    @property
-    def valid(self) -> bool:
-        return not has_errors(self.findings)
-
-    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "form": self.form,
-            "source": self.source,
-            "data": self.data,
-            "findings": [f.as_dict(lang) for f in self.findings],
-        }
-        if self.confidence is not None:
-            out["confidence"] = {dotted_to_pointer(k): v for k, v in sorted(self.confidence.items())}
-            out["empty"] = [dotted_to_pointer(k) for k in self.empty]
-            out["review"] = [dotted_to_pointer(k) for k in self.review]
-        if self.draft:
-            out["draft"] = True
-        return out
-
 
 def identify(text: str) -> Form | None:
     """The form whose printed title appears in the text (the longest such title)."""
@@ -101,12 +65,13 @@ def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> l
                 rule="embedded",
                 severity="error",
                 path=dotted_to_pointer(key),
-                message=N_(
+                template=N_(
                     "{field}: the printed value {actual} differs from the embedded data {expected}; "
                     "the page text or the data was changed after formkit wrote the PDF"
                 ),
-                citation="DESIGN §2.4",
-                params={"field": dotted_to_pointer(key), "actual": shown_actual or "（空白）",
+                citation="",
+                params={"field": labels.field(form.schema, dotted_to_pointer(key)),
+                        "actual": shown_actual or "（空白）",
                         "expected": shown_expected or "（空白）"},
                 expected=expected,
                 actual=value,
@@ -125,20 +90,24 @@ def _not_printed(form: Form, record: dict[str, Any], worksheet: bool) -> list[Fi
         return []
     return [Finding(
         rule="embedded", severity="info", path="",
-        message=N_("not on the page, so not compared with the embedded data: {fields}"),
-        params={"fields": "、".join(dotted_to_pointer(k) for k in missing)},
-        citation="DESIGN §2.4",
+        template=N_("not on the page, so not compared with the embedded data: {fields}"),
+        params={"fields": "、".join(labels.field(form.schema, dotted_to_pointer(k))
+                                   for k in missing)},
+        citation="",
     )]
 
 
 def parse_pdf(
-    source: str | os.PathLike[str] | bytes,
+    source: str | os.PathLike[str] | bytes | BinaryIO,
     *,
     form: str | Form | None = None,
     as_of: date | None = None,
     limits: Limits | None = DEFAULT_LIMITS,
 ) -> ParseResult:
     """Read a submitted PDF (or a scan: PNG, JPEG, TIFF) back into a record, and validate it.
+
+    ``source`` is a path, the file's bytes, or a binary file object (an upload,
+    a ``BytesIO``); no more than the size cap is read from it.
 
     The parse runs in a worker process held to ``limits`` (see
     :mod:`formkit.parse.worker`): file size, pages, one stream's inflated size,
@@ -164,6 +133,9 @@ def _parse(data: bytes, name: str, form: str | Form | None, as_of: date | None,
         return _route(data, name, resolve(form) if form is not None else None, as_of, limits)
 
 
+_OTHER_FORM = N_("{file}: this PDF is a {found}, not a {form}")
+
+
 def _units(data: bytes, name: str) -> tuple[list[Unit], str]:
     """The text layer (pdfplumber), with pdfminer's failures on a broken file refused."""
     try:
@@ -171,7 +143,7 @@ def _units(data: bytes, name: str) -> tuple[list[Unit], str]:
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - the library boundary
-        raise library_failure(name, exc, "the text of its pages cannot be read") from exc
+        raise library_failure(name, exc, N_("the text of its pages cannot be read")) from exc
 
 
 def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
@@ -185,12 +157,12 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
     if payload is not None and payload["data"]:
         found = _embedded_form(payload, name)
         if wanted is not None and wanted.id != found.id:
-            raise NotAFormPDFError(f"{name}: this PDF is a {found.id}, not a {wanted.id}")
+            raise NotAFormPDFError(_OTHER_FORM, file=name, found=found.id, form=wanted.id)
         findings: list[Finding] = []
         if not digest_ok(payload):
             findings.append(
                 Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
-                        citation="DESIGN §2.4")
+                        citation="")
             )
         units, text = _units(data_bytes, name)
         printed = read_text(found, units)
@@ -205,15 +177,14 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
 
     known = _embedded_form(payload, name) if payload is not None else None
     if known is not None and wanted is not None and known.id != wanted.id:
-        raise NotAFormPDFError(f"{name}: this PDF is a {known.id}, not a {wanted.id}")
+        raise NotAFormPDFError(_OTHER_FORM, file=name, found=known.id, form=wanted.id)
     values = acroform_values(reader, name)
     if values is not None:
         target = wanted or known
         if target is None:
             raise NotAFormPDFError(
-                f"{name}: a PDF form, but not one of formkit's (no formkit.json inside); "
-                "name the form with --form"
-            )
+                N_("{file}: a PDF form, but not one of formkit's (no formkit.json inside); name "
+                   "the form with --form"), file=name)
         got = read_fields(target, values)
         report = validate(target, got.data, as_of=as_of)
         return ParseResult(target.id, "fields", got.data, report.findings,
@@ -225,9 +196,11 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
                           limits=limits)
     target = wanted or known or identify(text)
     if target is None:
-        raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on its pages)")
+        raise NotAFormPDFError(N_("{file}: not a formkit form (no known form title found on its "
+                                  "pages)"), file=name)
     if not any(squash(t) in squash(text) for t in titles(target)):
-        raise NotAFormPDFError(f"{name}: the title of {target.id} is not on its pages")
+        raise NotAFormPDFError(N_("{file}: the title of {form} is not on its pages"), file=name,
+                               form=target.id)
     result = read_text(target, units)
     report = validate(target, result.data, as_of=as_of)
     return ParseResult(target.id, "text", result.data, report.findings,
@@ -239,14 +212,19 @@ def _embedded_form(payload: dict[str, Any], name: str) -> Form:
     try:
         return resolve(payload["form"])
     except UnknownFormError as exc:
-        raise NotAFormPDFError(f"{name}: the embedded formkit.json names a form formkit does "
-                               f"not know ({exc})") from exc
+        raise NotAFormPDFError(N_("{file}: the embedded formkit.json names a form formkit does "
+                                  "not know ({reason})"), file=name, reason=exc) from exc
 
 
 def _from_scan(data: bytes, name: str, *, is_pdf: bool, wanted: Form | None,
                as_of: date | None, limits: Limits) -> ParseResult:
     """The OCR route: a scan or photo of a printed form (PDF of images, or an image file)."""
-    from .ocr import read_scan
+    try:
+        from .ocr import read_scan
+    except ImportError as exc:  # numpy, of the `ocr` extra
+        raise EnvironmentProblem(
+            N_("{file}: reading a scan needs the OCR route, which is not installed ({module} is "
+               "missing): pip install 'formkit[ocr]'"), file=name, module=exc.name) from exc
 
     target, result = read_scan(data, name=name, is_pdf=is_pdf, form=wanted,
                                max_pages=limits.max_pages)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 
 import jsonschema  # noqa: F401
-import numpy  # noqa: F401
 import pdfplumber  # noqa: F401
 import PIL.Image  # noqa: F401
 import pypdf  # noqa: F401
@@ -18,9 +17,11 @@ import pypdf.filters  # noqa: F401
 import pypdfium2  # noqa: F401
 import regex  # noqa: F401
 
-from .. import rules, validate  # noqa: F401
-from ..catalog import catalog
-from . import ocr  # noqa: F401
+from .. import engine, rules  # noqa: F401
+from ..forms import catalog
+
+with contextlib.suppress(ImportError):  # numpy: the OCR route is the `ocr` extra
+    from . import ocr  # noqa: F401
 
 with contextlib.suppress(Exception):  # a broken catalogue is reported by the parse itself
     catalog()

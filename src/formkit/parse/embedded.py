@@ -8,9 +8,11 @@ import unicodedata
 from typing import Any
 
 from ..errors import NotAFormPDFError
+from ..i18n import N_
+from ..limits import Limits
 from ..records import canonical_json
 from ..render.pdf import ATTACHMENT_NAME
-from .worker import Limits, call, library_caps
+from .worker import call, library_caps
 
 _LIMITS = Limits()
 
@@ -27,17 +29,20 @@ def embedded_payload(reader: Any, source: str) -> dict[str, Any] | None:
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken name trees
-        raise library_failure(source, exc, "unreadable attachment table") from exc
+        raise library_failure(source, exc, N_("unreadable attachment table")) from exc
     try:
         payload = json.loads(raw.decode("utf-8"))
     except RecursionError as exc:
         raise library_failure(source, exc) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotAFormPDFError(f"{source}: the embedded {ATTACHMENT_NAME} is not valid JSON") from exc
+        raise NotAFormPDFError(N_("{file}: the embedded {name} is not valid JSON"), file=source,
+                               name=ATTACHMENT_NAME) from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
-        raise NotAFormPDFError(f"{source}: the embedded {ATTACHMENT_NAME} has no record")
+        raise NotAFormPDFError(N_("{file}: the embedded {name} has no record"), file=source,
+                               name=ATTACHMENT_NAME)
     if not isinstance(payload.get("form"), str):
-        raise NotAFormPDFError(f"{source}: the embedded {ATTACHMENT_NAME} names no form")
+        raise NotAFormPDFError(N_("{file}: the embedded {name} names no form"), file=source,
+                               name=ATTACHMENT_NAME)
     return payload
 
 

@@ -14,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog import Form
-from ..errors import FormkitError, NotAFormPDFError
+from ..errors import FormkitError, NotAFormPDFError, in_file
+from ..forms import Form
+from ..i18n import N_
 from ..pointers import set_
-from ..render.model import build, schema_node
+from ..render.model import build
+from ..schema import choices, schema_node
 from .text import TextResult, _convert
 
 MAX_FIELDS = 5000
@@ -48,18 +50,18 @@ def acroform_values(reader: Any, source: str) -> dict[str, RawField] | None:
     except FormkitError as exc:
         if str(exc).startswith(f"{source}: "):
             raise
-        raise type(exc)(f"{source}: {exc}") from exc
+        raise in_file(exc, source) from exc
     except Exception as exc:  # noqa: BLE001 - the library boundary (pypdf objects)
         from .pdfio import library_failure
 
-        raise library_failure(source, exc, "unreadable form fields") from exc
+        raise library_failure(source, exc, N_("unreadable form fields")) from exc
     return out or None
 
 
 def _walk(kids: Any, prefix: str, kind: Any, value: Any, flags: Any,
           out: dict[str, RawField], seen: set[int]) -> None:
     if prefix.count(".") > MAX_DEPTH:
-        raise NotAFormPDFError("form fields nested too deep")
+        raise NotAFormPDFError(N_("form fields nested too deep"))
     for ref in kids:
         key = id(ref.get_object()) if not hasattr(ref, "idnum") else ref.idnum
         if key in seen:
@@ -67,7 +69,7 @@ def _walk(kids: Any, prefix: str, kind: Any, value: Any, flags: Any,
         seen.add(key)
         node = ref.get_object()
         if len(seen) > MAX_FIELDS:
-            raise NotAFormPDFError(f"more than {MAX_FIELDS} form fields")
+            raise NotAFormPDFError(N_("more than {max} form fields"), max=MAX_FIELDS)
         partial = node.get("/T")
         name = f"{prefix}.{partial}" if prefix and partial is not None else (
             str(partial) if partial is not None else prefix)
@@ -225,7 +227,7 @@ def _text(value: Any) -> str:
 
 
 def _typed(node: dict[str, Any], code: str) -> Any:
-    for v in node.get("enum", []):
+    for v in choices(node):
         if str(v) == code:
             return v
     if node.get("type") == "boolean":

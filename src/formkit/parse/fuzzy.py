@@ -36,8 +36,8 @@ def anchor_class(c: str) -> str:
         if _fold(c) == ascii_form:
             forms |= {ascii_form, wide}
     if len(forms) == 1:
-        return regex.escape(c)
-    return "[" + "".join(regex.escape(f) for f in sorted(forms)) + "]"
+        return str(regex.escape(c))
+    return "[" + "".join(str(regex.escape(f)) for f in sorted(forms)) + "]"
 
 
 def anchor_errors(chars: str) -> int:

@@ -18,12 +18,16 @@ import logging
 import re
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Form, catalog
 from ..errors import FormkitError, LimitExceeded, NotAFormPDFError
-from ..pointers import get, set_
+from ..forms import Form, catalog
+from ..i18n import N_
+from ..limits import Limits
+from ..pointers import get, pointer_to_dotted, set_
+from ..schema import choices
 from . import fuzzy, raster
 from .scanlines import OcrText, find_lines, page_units, read_lines, tesseract
 from .text import TextResult, Unit, read_text, squash
@@ -39,7 +43,7 @@ OCR_TIMEOUT_S = 120
 
 def read_scan(
     data: bytes, *, name: str, is_pdf: bool, form: Form | None = None,
-    max_pages: int = raster.MAX_PAGES,
+    max_pages: int = Limits.max_pages,
 ) -> tuple[Form, TextResult]:
     """The form on a scan (image-only PDF, PNG, JPEG or TIFF) and the record read from it.
 
@@ -58,7 +62,8 @@ def read_scan(
             read_lines(pages, [lines for _, lines in found], Path(tmp),
                        timeout=_timeout(len(pages)))
         except LimitExceeded as exc:
-            raise limit_error(f"{name}: {exc}", getattr(exc, "limit", "time")) from exc
+            raise limit_error(N_("{file}: {reason}"), getattr(exc, "limit", None) or "time",
+                              file=name, reason=exc) from exc
     units = [u for p, (cells, lines) in zip(pages, found, strict=True)
              for u in page_units(p, cells, lines)]
     target = _identify(units, form, name)
@@ -74,7 +79,7 @@ def _timeout(pages: int) -> int:
     return OCR_TIMEOUT_S + 20 * pages
 
 
-def _prepared(images: list[Any], name: str) -> list[raster.Page]:
+def _prepared(images: Iterable[Any], name: str) -> list[raster.Page]:
     """Cleaned pages; refuses scans with nothing a form would have on them."""
     pages = []
     for number, image in enumerate(images, 1):
@@ -82,17 +87,17 @@ def _prepared(images: list[Any], name: str) -> list[raster.Page]:
         try:
             page = raster.prepare(image)
         except MemoryError as exc:
-            raise limit_error(f"{name}: page {number} is too large to process in the memory "
-                              "available", "memory") from exc
+            raise limit_error(N_("{file}: page {page} is too large to process in the memory "
+                                 "available"), "memory", file=name, page=number) from exc
         if page is not None:
             pages.append(page)
     if not pages:
-        raise NotAFormPDFError(f"{name}: the scan is blank (no printed form found)")
+        raise NotAFormPDFError(N_("{file}: the scan is blank (no printed form found)"),
+                               file=name)
     if not any(p.tables for p in pages):
         raise NotAFormPDFError(
-            f"{name}: no printed form found on the scan (no table ruled with lines); "
-            "send a scan or photo of a whole formkit form"
-        )
+            N_("{file}: no printed form found on the scan (no table ruled with lines); send a "
+               "scan or photo of a whole formkit form"), file=name)
     return pages
 
 
@@ -116,7 +121,8 @@ def _identify(units: list[Unit], wanted: Form | None, name: str) -> Form:
     text = squash("".join(c for u in units for c in u.cells))
     if wanted is not None:
         if _title_errors(wanted.title, head) > 0.5 and _label_share(wanted, text) < 0.5:
-            raise NotAFormPDFError(f"{name}: the title of {wanted.id} is not on the scan")
+            raise NotAFormPDFError(N_("{file}: the title of {form} is not on the scan"),
+                                   file=name, form=wanted.id)
         return wanted
     forms = list(catalog())
     by_title = sorted(forms, key=lambda f: (_title_errors(f.title, head), -len(squash(f.title))))
@@ -126,7 +132,8 @@ def _identify(units: list[Unit], wanted: Form | None, name: str) -> Form:
     best, runner_up = shares[0][0], shares[1][0] if len(shares) > 1 else 0.0
     if best >= 0.5 and best >= 2 * runner_up:
         return next(f for f in forms if f.id == shares[0][1])
-    raise NotAFormPDFError(f"{name}: not a formkit form (no known form title found on the scan)")
+    raise NotAFormPDFError(N_("{file}: not a formkit form (no known form title found on the "
+                              "scan)"), file=name)
 
 
 def _label_share(form: Form, text: str) -> float:
@@ -272,8 +279,8 @@ INCONSISTENT = 0.5
 
 def _review_all(form: Form, result: TextResult) -> None:
     """Confidences capped by what can be checked: the value's type, and validation."""
-    from ..render.model import schema_node
-    from ..validate import validate
+    from ..engine import validate
+    from ..schema import schema_node
 
     try:
         findings = validate(form, result.data).findings
@@ -287,7 +294,7 @@ def _review_all(form: Form, result: TextResult) -> None:
             flagged |= _differing(_dotted(f.path), f.expected, f.actual)
     for key, value in result.confidence.items():
         node = schema_node(form.schema, key)
-        typed = "enum" in node or node.get("format") or node.get("type") not in ("string", None)
+        typed = bool(choices(node)) or node.get("format") or node.get("type") not in ("string", None)
         cap = MAX_CONFIDENCE if typed else MAX_TEXT
         if key in flagged or any(key.startswith(f + ".") for f in flagged):
             cap = min(cap, INCONSISTENT)
@@ -310,5 +317,4 @@ def _differing(key: str, expected: Any, actual: Any) -> set[str]:
 
 def _dotted(pointer: str) -> str:
     """A JSON pointer (/sites/0/b) as a dotted key (sites.0.b)."""
-    parts = pointer.lstrip("/").split("/")
-    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in parts)
+    return pointer_to_dotted(pointer) if pointer.startswith("/") else pointer

@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..errors import FormkitError, InputError, NotAFormPDFError
-from .worker import Limits, limit_error, size_text
+from ..errors import FormkitError, InputError, NotAFormPDFError, os_reason
+from ..i18n import N_, phrase
+from ..limits import Limits
+from .worker import limit_error, size_text
 
 MAX_BYTES = Limits.max_bytes
 MAX_PAGES = Limits.max_pages
 
 
+_ENCRYPTED = N_("{file}: the PDF is encrypted; send an unencrypted copy")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
@@ -23,25 +26,33 @@ def is_image(data: bytes) -> bool:
 
 
 def _too_large(name: str, size: int | None, max_bytes: int) -> Exception:
-    what = f"{size_text(size)}, " if size is not None else ""
-    return limit_error(f"{name}: {what}larger than the cap of {size_text(max_bytes)}", "bytes")
+    if size is None:
+        return limit_error(N_("{file}: larger than the cap of {max}"), "bytes", file=name,
+                           max=size_text(max_bytes))
+    return limit_error(N_("{file}: {size}, larger than the cap of {max}"), "bytes", file=name,
+                       size=size_text(size), max=size_text(max_bytes))
 
 
 def read_bytes(
-    source: str | os.PathLike[str] | bytes, max_bytes: int = MAX_BYTES, *, images: bool = False
+    source: str | os.PathLike[str] | bytes | BinaryIO, max_bytes: int = MAX_BYTES, *, images: bool = False
 ) -> tuple[bytes, str]:
     """The bytes of a submitted file, capped; PDF only unless ``images``.
 
     No more than ``max_bytes`` + 1 bytes are ever read, whatever the file
     claims or becomes while it is read.
     """
-    if isinstance(source, bytes | bytearray):
+    if isinstance(source, bytes | bytearray | memoryview):
         data, name = bytes(source), "<bytes>"
+    elif hasattr(source, "read"):  # a binary file object: an upload, a BytesIO
+        name = str(getattr(source, "name", None) or "<stream>")
+        data = source.read(max_bytes + 1)
+        if not isinstance(data, bytes):
+            raise InputError(N_("{file}: not opened in binary mode"), file=name)
     else:
         path = Path(source)
         name = str(path)
         if not path.is_file():
-            raise InputError(f"{name}: no such file")
+            raise InputError(N_("{file}: no such file"), file=name)
         try:
             size = path.stat().st_size
             if size > max_bytes:
@@ -49,21 +60,24 @@ def read_bytes(
             with path.open("rb") as fh:
                 data = fh.read(max_bytes + 1)
         except OSError as exc:
-            raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+            raise InputError(N_("{file}: cannot be read ({reason})"), file=name,
+                             reason=os_reason(exc)) from exc
     if len(data) > max_bytes:
         raise _too_large(name, None if len(data) == max_bytes + 1 else len(data), max_bytes)
     if not data:
-        raise NotAFormPDFError(f"{name}: the file is empty")
+        raise NotAFormPDFError(N_("{file}: the file is empty"), file=name)
     if images and is_image(data):
         return data, name
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        what = "a PDF or an image (PNG, JPEG, TIFF)" if images else "a PDF file"
-        raise NotAFormPDFError(f"{name}: not {what}")
+        what = N_("a PDF or an image (PNG, JPEG, TIFF)") if images else N_("a PDF file")
+        raise NotAFormPDFError(N_("{file}: not {what}"), file=name, what=phrase(what))
     return data, name
 
 
-def library_failure(name: str, exc: BaseException, what: str = "not a readable PDF") -> Exception:
-    """The FormkitError for an exception a PDF library raised on this file.
+def library_failure(name: str, exc: BaseException, what: str = N_("not a readable PDF")
+                    ) -> Exception:
+    """The FormkitError for an exception a PDF library raised on this file
+    (``what`` is a message id: what could not be read).
 
     pypdf, pdfminer and PDFium raise a great many types on malformed input;
     here they become one clear refusal naming the file. A ``MemoryError``
@@ -74,17 +88,20 @@ def library_failure(name: str, exc: BaseException, what: str = "not a readable P
 
     exc = _wrapped(exc)
     if isinstance(exc, FormkitError | MemoryError):
-        return exc  # type: ignore[return-value]
+        return exc
     if isinstance(exc, RecursionError):
-        return limit_error(f"{name}: objects nested too deeply (or in a loop) to read", "depth")
+        return limit_error(N_("{file}: objects nested too deeply (or in a loop) to read"),
+                           "depth", file=name)
     if isinstance(exc, LimitReachedError):
         kind = "stream" if "decompress" in str(exc).lower() else "structure"
-        return limit_error(f"{name}: over a cap of the PDF reader ({exc})", kind)
+        return limit_error(N_("{file}: over a cap of the PDF reader ({error})"), kind,
+                           file=name, error=str(exc))
     if isinstance(exc, FileNotDecryptedError):
-        return NotAFormPDFError(f"{name}: the PDF is encrypted; send an unencrypted copy")
+        return NotAFormPDFError(_ENCRYPTED, file=name)
     detail = str(exc).splitlines()[0][:120] if str(exc).strip() else ""
     kind = type(exc).__name__ + (f": {detail}" if detail else "")
-    return NotAFormPDFError(f"{name}: {what} ({kind})")
+    return NotAFormPDFError(N_("{file}: {what} ({error})"), file=name, what=phrase(what),
+                            error=kind)
 
 
 def _wrapped(exc: BaseException) -> BaseException:
@@ -114,16 +131,17 @@ def open_pdf(source: Any, max_pages: int = MAX_PAGES, *, name: str | None = None
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise NotAFormPDFError(f"{name}: the PDF is encrypted; send an unencrypted copy")
+            raise NotAFormPDFError(_ENCRYPTED, file=name)
         pages = len(reader.pages)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - the library boundary, see library_failure
         raise library_failure(name, exc) from exc
     if pages > max_pages:
-        raise limit_error(f"{name}: {pages} pages, more than the cap of {max_pages}", "pages")
+        raise limit_error(N_("{file}: {count} pages, more than the cap of {max}"), "pages",
+                          file=name, count=pages, max=max_pages)
     if pages == 0:
-        raise NotAFormPDFError(f"{name}: the PDF has no pages")
+        raise NotAFormPDFError(N_("{file}: the PDF has no pages"), file=name)
     reader.formkit_source = name  # type: ignore[attr-defined]
     reader.formkit_bytes = data  # type: ignore[attr-defined]
     return reader

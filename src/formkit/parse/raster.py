@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import LimitExceeded, NotAFormPDFError
+from ..i18n import N_
 from .pdfio import MAX_PAGES
 from .shapes import DPI, Box, Table, cumsum0, find_boxes, find_rules, find_tables, inch
 from .worker import limit_error, note_ocr_pages
@@ -65,10 +66,10 @@ def check_pixels(width: int, height: int, name: str, number: int) -> None:
     """Refuse a page image (at DPI) over MAX_PAGE_PIXELS, naming the page."""
     if width * height > MAX_PAGE_PIXELS:
         raise limit_error(
-            f"{name}: page {number} is {width} × {height} pixels at {DPI} dpi "
-            f"({width * height / 1e6:,.0f} million), more than the cap of "
-            f"{MAX_PAGE_PIXELS // 1_000_000} million; a form page is A4, or at most A3",
-            "pixels")
+            N_("{file}: page {page} is {width} × {height} pixels at {dpi} dpi ({millions:,.0f} "
+               "million), more than the cap of {max} million; a form page is A4, or at most A3"),
+            "pixels", file=name, page=number, width=width, height=height, dpi=DPI,
+            millions=width * height / 1e6, max=MAX_PAGE_PIXELS // 1_000_000)
 
 
 def _check_page(page: Any, name: str, number: int) -> None:
@@ -79,8 +80,9 @@ def _check_page(page: Any, name: str, number: int) -> None:
     w, h = page.get_size()
     if not (math.isfinite(w) and math.isfinite(h)) or max(w, h) / 72 > MAX_PAGE_INCHES:
         raise limit_error(
-            f"{name}: page {number} is {w / 72:.0f} × {h / 72:.0f} in, too large for a form "
-            f"page (the cap is {MAX_PAGE_INCHES:g} in a side)", "pixels")
+            N_("{file}: page {page} is {width:.0f} × {height:.0f} in, too large for a form page "
+               "(the cap is {max:g} in a side)"), "pixels", file=name, page=number,
+            width=w / 72, height=h / 72, max=MAX_PAGE_INCHES)
     check_pixels(math.ceil(w / 72 * DPI), math.ceil(h / 72 * DPI), name, number)
     total = 0
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
@@ -91,13 +93,14 @@ def _check_page(page: Any, name: str, number: int) -> None:
         total += iw * ih
         if iw * ih > MAX_PIXELS:
             raise limit_error(
-                f"{name}: page {number} draws an image of {iw} × {ih} pixels, more than the "
-                f"cap of {MAX_PIXELS // 1_000_000} million", "pixels")
+                N_("{file}: page {page} draws an image of {width} × {height} pixels, more than "
+                   "the cap of {max} million"), "pixels", file=name, page=number, width=iw,
+                height=ih, max=MAX_PIXELS // 1_000_000)
         if total > MAX_PAGE_IMAGE_PIXELS:
             raise limit_error(
-                f"{name}: page {number} draws images of {total / 1e6:,.0f} million pixels in "
-                f"all, more than the cap of {MAX_PAGE_IMAGE_PIXELS // 1_000_000} million",
-                "pixels")
+                N_("{file}: page {page} draws images of {millions:,.0f} million pixels in all, "
+                   "more than the cap of {max} million"), "pixels", file=name, page=number,
+                millions=total / 1e6, max=MAX_PAGE_IMAGE_PIXELS // 1_000_000)
 
 
 def _pdf_pages(data: bytes, name: str, max_pages: int) -> Iterator[Any]:
@@ -106,22 +109,25 @@ def _pdf_pages(data: bytes, name: str, max_pages: int) -> Iterator[Any]:
     try:
         doc = pdfium.PdfDocument(data)
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
-        raise NotAFormPDFError(f"{name}: not a readable PDF ({exc})") from exc
+        raise NotAFormPDFError(N_("{file}: not a readable PDF ({error})"), file=name,
+                               error=str(exc)) from exc
     try:
         if len(doc) > max_pages:
-            raise limit_error(f"{name}: {len(doc)} pages, more than the cap of {max_pages}",
-                              "pages")
+            raise limit_error(N_("{file}: {count} pages, more than the cap of {max}"), "pages",
+                              file=name, count=len(doc), max=max_pages)
         note_ocr_pages(len(doc))
         for i in range(len(doc)):
             try:
                 page = doc[i]
             except pdfium.PdfiumError as exc:
-                raise NotAFormPDFError(f"{name}: page {i + 1} cannot be read ({exc})") from exc
+                raise NotAFormPDFError(N_("{file}: page {page} cannot be read ({error})"),
+                                       file=name, page=i + 1, error=str(exc)) from exc
             _check_page(page, name, i + 1)
             try:
                 image = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
             except pdfium.PdfiumError as exc:
-                raise NotAFormPDFError(f"{name}: page {i + 1} cannot be drawn ({exc})") from exc
+                raise NotAFormPDFError(N_("{file}: page {page} cannot be drawn ({error})"),
+                                       file=name, page=i + 1, error=str(exc)) from exc
             yield image
     finally:
         doc.close()
@@ -133,7 +139,8 @@ def _image_pages(data: bytes, name: str, max_pages: int) -> Iterator[Any]:
     image = _decoded(name, lambda: Image.open(io.BytesIO(data)))
     frames = getattr(image, "n_frames", 1)
     if frames > max_pages:
-        raise limit_error(f"{name}: {frames} pages, more than the cap of {max_pages}", "pages")
+        raise limit_error(N_("{file}: {count} pages, more than the cap of {max}"), "pages",
+                          file=name, count=frames, max=max_pages)
     note_ocr_pages(frames)
     for i in range(frames):
         yield _decoded(name, lambda i=i: _image_page(image, i))
@@ -147,9 +154,8 @@ def _image_page(image: Any, i: int) -> Any:
     w, h = image.size
     if w * h > MAX_PIXELS:
         raise limit_error(
-            f"the image is {w} × {h} pixels, more than the cap of "
-            f"{MAX_PIXELS // 1_000_000} million; scan at 300 dpi", "pixels"
-        )
+            N_("the image is {width} × {height} pixels, more than the cap of {max} million; "
+               "scan at 300 dpi"), "pixels", width=w, height=h, max=MAX_PIXELS // 1_000_000)
     frame = ImageOps.exif_transpose(image) if i == 0 else image
     return _normalised(_to_gray(frame), image.info.get("dpi"))
 
@@ -166,17 +172,16 @@ def _decoded(name: str, step: Any) -> Any:
         try:
             return step()
         except LimitExceeded as exc:
-            raise limit_error(f"{name}: {exc}", getattr(exc, "limit", "pixels")) from exc
+            raise limit_error(N_("{file}: {reason}"), getattr(exc, "limit", None) or "pixels",
+                              file=name, reason=exc) from exc
         except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError) as exc:
             raise limit_error(
-                f"{name}: the image has more pixels than the cap of {MAX_PIXELS // 1_000_000} "
-                "million; scan at 300 dpi", "pixels"
-            ) from exc
+                N_("{file}: the image has more pixels than the cap of {max} million; scan at "
+                   "300 dpi"), "pixels", file=name, max=MAX_PIXELS // 1_000_000) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError,
                 IndexError, KeyError, EOFError, struct.error) as exc:
-            raise NotAFormPDFError(
-                f"{name}: not a readable image ({type(exc).__name__}: {exc})"
-            ) from exc
+            raise NotAFormPDFError(N_("{file}: not a readable image ({kind}: {error})"),
+                                   file=name, kind=type(exc).__name__, error=str(exc)) from exc
 
 
 def _to_gray(image: Any) -> Any:
@@ -265,7 +270,8 @@ def _box_sum(a: np.ndarray, r: int) -> np.ndarray:
     h, w = a.shape
     p = np.pad(c, ((r, r + 1), (r, r + 1)), mode="edge")
     k = 2 * r + 1
-    return p[k:k + h, k:k + w] - p[:h, k:k + w] - p[k:k + h, :w] + p[:h, :w]
+    sums: np.ndarray = p[k:k + h, k:k + w] - p[:h, k:k + w] - p[k:k + h, :w] + p[:h, :w]
+    return sums
 
 
 def estimate_skew(dark: np.ndarray) -> float:

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EnvironmentProblem
+from ..i18n import N_, phrase
 from . import raster
-from .shapes import Box, Cell
+from .shapes import DPI, Box, Cell
 from .text import WRAP, Unit
 from .worker import limit_error
 
 LANG = "chi_tra"
-INSTALL = "install the Debian packages tesseract-ocr and tesseract-ocr-chi-tra"
+INSTALL = N_("install the Debian packages tesseract-ocr and tesseract-ocr-chi-tra")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\U00020000-\U0003ffff]")
 
 
@@ -56,7 +57,7 @@ class OcrText(str):
         obj.sure = tuple(sure)
         return obj
 
-    def __getnewargs__(self) -> tuple[str, list[float]]:  # copy and pickle
+    def __getnewargs__(self) -> tuple[str, list[float]]:  # type: ignore[override] # pickle
         return str(self), list(self.sure)
 
     def rate(self, start: int, end: int, errors: int = 0) -> float:
@@ -89,7 +90,8 @@ def tesseract() -> str:
     """The tesseract program, or EnvironmentProblem saying what to install."""
     exe = shutil.which("tesseract")
     if exe is None:
-        raise EnvironmentProblem(f"OCR needs the tesseract program: {INSTALL}")
+        raise EnvironmentProblem(N_("OCR needs the tesseract program: {hint}"),
+                                 hint=phrase(INSTALL))
     return exe
 
 
@@ -113,20 +115,21 @@ def ocr_images(images: list[Any], workdir: Path, psm: str, timeout: int) -> list
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     cmd = [tesseract(), str(listing), "stdout", "-l", LANG, "--psm", psm,
-           "--dpi", str(raster.DPI), "-c", "hocr_char_boxes=1", "hocr"]
+           "--dpi", str(DPI), "-c", "hocr_char_boxes=1", "hocr"]
     try:
         proc = subprocess.run(cmd, capture_output=True, env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise limit_error(f"OCR took longer than {timeout} s", "time") from exc
+        raise limit_error(N_("OCR took longer than {seconds} s"), "time", seconds=timeout) from exc
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace")
         if "Failed loading language" in err or "Error opening data file" in err:
-            raise EnvironmentProblem(f"tesseract has no {LANG} model: {INSTALL}")
+            raise EnvironmentProblem(N_("tesseract has no {model} model: {hint}"), model=LANG,
+                                     hint=phrase(INSTALL))
         if proc.returncode < 0:  # killed: by the memory cap (std::bad_alloc aborts), mostly
-            raise limit_error(f"OCR stopped: tesseract was ended by "
-                              f"{_signal_name(-proc.returncode)}, most likely for lack of "
-                              "memory", "memory")
-        raise EnvironmentProblem(f"tesseract failed: {err.strip()[-300:]}")
+            raise limit_error(N_("OCR stopped: tesseract was ended by {signal}, most likely for "
+                                 "lack of memory"), "memory",
+                              signal=_signal_name(-proc.returncode))
+        raise EnvironmentProblem(N_("tesseract failed: {error}"), error=err.strip()[-300:])
     return _parse_hocr(proc.stdout.decode("utf-8", "replace"), len(images))
 
 
@@ -188,8 +191,8 @@ class Line:
 
 PAD = 16  # white around a line image: tesseract misses glyphs that touch the edge
 MARGIN = 4  # page pixels kept around a line's ink
-MIN_INK = round((raster.DPI / 100) ** 2 * 4)  # inked pixels of the smallest glyph worth reading
-EM = 10.5 / 72 * raster.DPI  # the body text's em in pixels
+MIN_INK = round((DPI / 100) ** 2 * 4)  # inked pixels of the smallest glyph worth reading
+EM = 10.5 / 72 * DPI  # the body text's em in pixels
 # Below this share of the page height is the bottom margin, where formkit prints
 # the page number (1 / 2): not a line of the form, and it would end a table
 # that runs on to the next page.
@@ -227,7 +230,7 @@ def _crop(page: raster.Page, line: Line, x0: int, x1: int, grey: bool = False) -
     inked = part.any(axis=0)
     wide, narrow = round(EM), round(0.4 * EM)
     start = None
-    for x, ink in enumerate([*inked.tolist(), True]):
+    for x, ink in enumerate([*np.asarray(inked).tolist(), True]):
         if not ink and start is None:
             start = x
         elif ink and start is not None:
@@ -245,7 +248,7 @@ def find_lines(page: raster.Page) -> tuple[list[Cell], list[Line]]:
     """The page's cells, and its text lines (each cell's, then those outside tables),
     with the tick boxes that stand on each."""
     cells = [c for t in page.tables for c in t.cells]
-    lines = []
+    lines: list[Any] = []
     inset = 4
     for i, c in enumerate(cells):
         bands = raster.text_bands(page.ink, c.x0 + inset, c.y0 + inset, c.x1 - inset, c.y1 - inset)
@@ -377,7 +380,7 @@ def _gaps(page: raster.Page, line: Line) -> list[tuple[int, int]]:
     """The white runs between the inked columns of a line, as (start, end) page columns."""
     import numpy as np
 
-    cols = page.ink[line.y0 : line.y1, line.x0 : line.x1].any(axis=0)
+    cols = np.asarray(page.ink[line.y0 : line.y1, line.x0 : line.x1].any(axis=0))
     for b in page.boxes:  # boxes were removed from the ink, but they are glyphs here
         if b.y0 < line.y1 and b.y1 > line.y0:
             cols[max(0, b.x0 - line.x0) : max(0, b.x1 - line.x0)] = True

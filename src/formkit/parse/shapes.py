@@ -52,9 +52,8 @@ def inch(n: float) -> int:
 
 def window(c: np.ndarray, n: int, axis: int) -> np.ndarray:
     """Sums over windows of n along an axis, from a cumulative sum with a leading zero."""
-    if axis == 0:
-        return c[n:] - c[:-n]
-    return c[:, n:] - c[:, :-n]
+    out: np.ndarray = c[n:] - c[:-n] if axis == 0 else c[:, n:] - c[:, :-n]
+    return out
 
 
 def cumsum0(a: np.ndarray, axis: int) -> np.ndarray:
@@ -260,7 +259,8 @@ def _pool(dark: np.ndarray) -> np.ndarray:
     """Half size, a pixel inked if any of its four was: thin strokes survive."""
     h, w = dark.shape[0] // 2 * 2, dark.shape[1] // 2 * 2
     d = dark[:h, :w]
-    return d[0::2, 0::2] | d[1::2, 0::2] | d[0::2, 1::2] | d[1::2, 1::2]
+    half: np.ndarray = d[0::2, 0::2] | d[1::2, 0::2] | d[0::2, 1::2] | d[1::2, 1::2]
+    return half
 
 
 BOX_PX = 36 * DPI / 300  # side of □ in Noto Sans CJK at 10.5 pt
@@ -305,7 +305,9 @@ def _squares(dark: np.ndarray, nominal: float) -> list[tuple[int, int, int]]:
     def rect(y0: np.ndarray, x0: np.ndarray, y1: np.ndarray, x1: np.ndarray) -> np.ndarray:
         y0, y1 = np.clip(y0, 0, h), np.clip(y1, 0, h)
         x0, x1 = np.clip(x0, 0, w), np.clip(x1, 0, w)
-        return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+        sums: np.ndarray = (integral[y1, x1] - integral[y0, x1] - integral[y1, x0]
+                            + integral[y0, x0])
+        return sums
 
     found: list[tuple[float, int, int, int]] = []
     for s in sizes:

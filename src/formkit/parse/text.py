@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations, islice
 from typing import Any
 
-from ..catalog import Form
 from ..dates import to_iso
+from ..forms import Form
 from ..pointers import get, set_
-from ..render.model import Block, Cell, Seg, build, language_code, schema_node
+from ..render.model import Block, Cell, Seg, build, language_code
+from ..schema import choice_code, choices, schema_node
 from .fuzzy import cell_pattern, same_text
 
 TICKED = "■☑☒✓✔✗✘VvXx"
@@ -134,7 +135,7 @@ def _cell_text(crop: Any, right_edge: float) -> str:
     if not lines:
         return ""
     pad = min(ln["x0"] for ln in lines) - crop.bbox[0]
-    out = lines[0]["text"]
+    out = str(lines[0]["text"])
     for prev, line in zip(lines, lines[1:], strict=False):
         wrapped = _wrapped(prev, line, right_edge - max(pad, 0.0))
         out = _glue(out, line["text"], WRAP) if wrapped else out + "\n" + line["text"]
@@ -159,7 +160,7 @@ def _wrapped(prev: dict[str, Any], line: dict[str, Any], limit: float) -> bool:
         chars = chars[1:]
     size = max((c.get("size", 10) for c in prev.get("chars", [])), default=10)
     if not chars:
-        return limit - prev["x1"] < 2.4 * size
+        return bool(limit - prev["x1"] < 2.4 * size)
     if prev["text"].rstrip()[-1:] in _NO_LINE_END or chars[0]["text"] in _NO_LINE_START:
         return True
     end = 1
@@ -175,7 +176,7 @@ def _wrapped(prev: dict[str, Any], line: dict[str, Any], limit: float) -> bool:
         piece += 0.35 * size  # the space a renderer drops where it breaks a line
     # In doubt, a wrap: a wrongly joined line is flagged for review, a wrongly
     # kept line break would not be.
-    return limit - prev["x1"] < piece + 0.15 * size
+    return bool(limit - prev["x1"] < piece + 0.15 * size)
 
 
 # Set by read_text(fuzzy=True) for the OCR route; every helper that matches a
@@ -265,13 +266,13 @@ def _convert(form: Form, key: str, text: str, fmt: str) -> tuple[Any, bool]:
         if code is None and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", squash(text)):
             code = squash(text)  # typed as a code
         return (code, True) if code else (text, False)
-    if "enum" in node:
-        labels = _labels(form, key)
-        for code, label in labels.items():
-            if squash(label) == squash(text):
-                return code, True
-        if text in [str(v) for v in node["enum"]]:
-            return next(v for v in node["enum"] if str(v) == text), True
+    if choices(node):  # printed as its label (or typed as its code)
+        code = choice_code(node, text)
+        return (code, True) if code is not None else (text, False)
+    if kind == "array" and isinstance(node.get("items"), dict) and choices(node["items"]):
+        codes = [choice_code(node["items"], part) for part in text.split("、") if part.strip()]
+        if all(code is not None for code in codes):
+            return codes, True
         return text, False
     if kind == "array" and isinstance(node.get("items"), dict) and node["items"].get("type") == "string":
         return [part.strip() for part in text.split("、") if part.strip()], True
@@ -316,12 +317,6 @@ def _convert_item(node: dict[str, Any], text: str) -> tuple[Any, bool]:
     if kind == "integer":
         return (int(t), True) if "." not in t else (text, False)
     return (float(t) if "." in t else int(t)), True
-
-
-def _labels(form: Form, key: str) -> dict[str, str]:
-    labels = form.meta.get("labels") or {}
-    generic = re.sub(r"\.\d+(?=\.|$)", "", key)
-    return {str(k): str(v) for k, v in (labels.get(key) or labels.get(generic) or {}).items()}
 
 
 # The blank DOCX's placeholder for a value; people type over it in full or in part.
@@ -395,7 +390,7 @@ class _Reader:
             set_(self.result.data, s.key, value)
             self.seen.add(s.key)
             node = schema_node(self.form.schema, s.key)
-            is_text = node.get("type") == "string" and "enum" not in node and not node.get("format")
+            is_text = node.get("type") == "string" and not choices(node) and not node.get("format")
             certain = ok and not (changed and is_text)
             self.result.confidence[s.key] = min(1.0 if certain else 0.85 if ok else 0.4, sure)
         return True
@@ -430,7 +425,7 @@ class _Reader:
 
 
 def _typed_code(node: dict[str, Any], code: str) -> Any:
-    for v in node.get("enum", []):
+    for v in choices(node):
         if str(v) == code:
             return v
     if node.get("type") == "boolean":

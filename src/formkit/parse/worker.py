@@ -37,9 +37,11 @@ memory cap.
 pytest's), and a forked copy of a threaded process can deadlock. The server is
 started once, with formkit's parse modules and its PDF libraries imported, so
 a worker costs a ``fork`` and a pipe (about 30 ms a parse, measured) rather than
-a fresh interpreter (0.9 s of imports). As
-with every multiprocessing start method but ``fork``, a script that calls
-:func:`formkit.parse_pdf` must do so under ``if __name__ == "__main__":``.
+a fresh interpreter (0.9 s of imports). Unlike multiprocessing's own
+children, the worker does not import the caller's main module (:class:`_Popen`),
+so :func:`formkit.parse_pdf` works from a script without an ``if __name__ ==
+"__main__":`` guard, a heredoc, a notebook or a thread, and never runs the
+caller's code again.
 
 The worker is a fence on resources, not a security sandbox: it runs as the
 same user, with the same files and network, as the caller.
@@ -58,12 +60,11 @@ import traceback
 import zlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FormkitError, LimitExceeded, NotAFormPDFError, WorkerError
-
-MiB = 2**20
+from ..i18n import N_, phrase
+from ..limits import Limits, MiB
 
 START_METHOD = "forkserver"
 # Imported once by the forkserver, so each worker starts with it loaded.
@@ -74,49 +75,18 @@ MAX_LOG_RECORDS = 20
 KILL_GRACE_S = 0.5
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Caps on one parse (see the module's docstring for why these defaults).
-
-    - ``max_bytes``: the file, checked before it is read;
-    - ``max_pages``: pages of a PDF, frames of a TIFF;
-    - ``timeout_s``: wall-clock seconds of the whole parse (None: no cap);
-    - ``max_memory_mib``: the worker's address space, ``RLIMIT_AS`` (None: no cap);
-    - ``ocr_s_per_page``: seconds added to ``timeout_s`` for each page of a scan
-      read by OCR (0: ``timeout_s`` is the whole cap);
-    - ``max_stream_bytes``: what one compressed stream may inflate to.
-    """
-
-    max_bytes: int = 50 * MiB
-    max_pages: int = 50
-    timeout_s: float | None = 60.0
-    max_memory_mib: int | None = 1024
-    ocr_s_per_page: float = 10.0
-    max_stream_bytes: int = 64 * MiB
-
-    def __post_init__(self) -> None:
-        for key in ("max_bytes", "max_pages", "max_stream_bytes"):
-            if getattr(self, key) < 1:
-                raise ValueError(f"Limits.{key} must be at least 1")
-        if self.timeout_s is not None and not self.timeout_s > 0:
-            raise ValueError("Limits.timeout_s must be more than 0 (or None: no cap)")
-        if self.max_memory_mib is not None and self.max_memory_mib < 1:
-            raise ValueError("Limits.max_memory_mib must be at least 1 (or None: no cap)")
-        if self.ocr_s_per_page < 0:
-            raise ValueError("Limits.ocr_s_per_page must not be negative")
-
-
-def limit_error(message: str, limit: str) -> LimitExceeded:
+def limit_error(message: str, limit: str, **params: Any) -> LimitExceeded:
     """A :class:`LimitExceeded` that says which cap it was (``.limit``): bytes, pages,
-    stream, structure (another of pypdf's caps), pixels, depth, time or memory."""
-    return LimitExceeded(message, limit=limit)
+    stream, structure (another of pypdf's caps), pixels, depth, time or memory.
+    ``message`` is a message id filled from ``params``."""
+    return LimitExceeded(message, limit=limit, **params)
 
 
 def size_text(n: int) -> str:
     """A byte count as people read it: 50 MiB, 1.5 MiB, 4,096 bytes."""
     if n >= MiB:
         return f"{n // MiB} MiB" if n % MiB == 0 else f"{n / MiB:.1f} MiB"
-    return f"{n:,} bytes"
+    return phrase(N_("{count:,} bytes"), {"count": n})
 
 
 # ---------------------------------------------------------------- one stream, in the libraries
@@ -150,8 +120,8 @@ class _BoundedZlib:
 
 
 def _stream_too_large(limit: int, name: str) -> LimitExceeded:
-    return limit_error(f"{name}: a compressed stream inflates to more than "
-                       f"{size_text(limit)}, the cap on one stream", "stream")
+    return limit_error(N_("{file}: a compressed stream inflates to more than {max}, the cap on "
+                          "one stream"), "stream", file=name, max=size_text(limit))
 
 
 def _decompress_corrupted(data: bytes) -> bytes:
@@ -201,8 +171,8 @@ def _cap_pdfminer() -> None:
     """
     from pdfminer import pdftypes
 
-    if not isinstance(pdftypes.zlib, _BoundedZlib):
-        pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    if not isinstance(pdftypes.zlib, _BoundedZlib):  # type: ignore[attr-defined]
+        pdftypes.zlib = _BoundedZlib()  # type: ignore[attr-defined, assignment]
     pdftypes.decompress_corrupted = _decompress_corrupted
     ref = pdftypes.PDFObjRef
     if getattr(ref.resolve, "formkit_bounded", False):
@@ -215,9 +185,12 @@ def _cap_pdfminer() -> None:
         while isinstance(x, ref):
             if x.objid in seen or len(seen) >= MAX_REFERENCE_CHAIN:
                 active = _PARSING.get()
-                where = f"{active[1]}: " if active else ""
-                raise NotAFormPDFError(f"{where}not a readable PDF (object {self.objid} is a "
-                                       "loop of references that never reaches a value)")
+                loop = N_("not a readable PDF (object {object} is a loop of references that "
+                          "never reaches a value)")
+                if active:
+                    raise NotAFormPDFError(N_("{file}: {reason}"), file=active[1],
+                                           reason=NotAFormPDFError(loop, object=self.objid))
+                raise NotAFormPDFError(loop, object=self.objid)
             seen.add(x.objid)
             x = one_step(x, default)
         return x
@@ -384,8 +357,8 @@ def _child(conn: Any, output: Any, func: Callable[..., Any], args: tuple[Any, ..
             outcome: tuple[Any, ...] = ("ok", func(*args))
         except MemoryError:
             outcome = ("raise", "exc", limit_error(
-                f"{name}: reading it needs more memory than the cap of "
-                f"{limits.max_memory_mib} MiB", "memory"))
+                N_("{file}: reading it needs more memory than the cap of {mib} MiB"), "memory",
+                file=name, mib=limits.max_memory_mib))
         except FormkitError as exc:
             outcome = ("raise", *_exception_message(exc))
         except BaseException as exc:  # noqa: BLE001 - a bug: the parent raises it
@@ -420,7 +393,11 @@ def _stop(signum: int, frame: Any) -> None:
 # ---------------------------------------------------------------- in the parent
 
 
-def _context() -> Any:
+def context(*, caller_main: bool = False) -> Any:
+    """The multiprocessing context formkit's workers start from: the forkserver, with
+    formkit's parse modules preloaded, whose children do not import the caller's
+    ``__main__`` (:class:`_Popen`). ``caller_main``: they do (a batch renderer the
+    caller defined in its script must be found there)."""
     import multiprocessing
     from multiprocessing import forkserver
 
@@ -429,10 +406,70 @@ def _context() -> Any:
     ctx = multiprocessing.get_context(START_METHOD)
     server = getattr(forkserver, "_forkserver", None)
     if server is not None and getattr(server, "_forkserver_pid", None) is None:
-        # Heard only before the server starts; __main__ first, as multiprocessing does.
-        modules = list(getattr(server, "_preload_modules", ["__main__"]))
+        # Heard only before the server starts. Not "__main__": the caller's script is
+        # not the server's business (and a heredoc or a notebook has none to import).
+        modules = [m for m in getattr(server, "_preload_modules", []) if m != "__main__"]
         ctx.set_forkserver_preload(modules + [m for m in PRELOAD if m not in modules])
-    return ctx
+    return ctx if caller_main else _MAINLESS
+
+
+if sys.platform != "win32":
+    import io
+    from multiprocessing import context as _mp_context
+    from multiprocessing import forkserver as _mp_forkserver
+    from multiprocessing import popen_forkserver as _mp_popen
+    from multiprocessing import reduction as _mp_reduction
+    from multiprocessing import spawn as _mp_spawn
+    from multiprocessing import util as _mp_util
+
+    class _Popen(_mp_popen.Popen):
+        """multiprocessing's forkserver ``Popen``, launching a child that does not run
+        the caller's ``__main__``.
+
+        multiprocessing prepares every child it starts (but by ``fork``) by importing
+        the parent's main module again, as ``__mp_main__``, so that a target defined
+        there can be found. The worker's target is a formkit function, so that is never
+        needed, and it is harmful: a script without an ``if __name__ == "__main__":``
+        guard would run again in the worker (and start another parse), and a heredoc
+        or a notebook has no main file to import. The preparation is sent without its
+        ``init_main_from_*`` keys; the rest (``sys.path``, the working folder, the
+        authkey) is kept. This is ``Popen._launch`` of CPython 3.11 to 3.13 with that
+        one change.
+        """
+
+        def _launch(self, process_obj: Any) -> None:
+            prep_data = _mp_spawn.get_preparation_data(process_obj._name)
+            prep_data.pop("init_main_from_name", None)
+            prep_data.pop("init_main_from_path", None)
+            buf = io.BytesIO()
+            _mp_context.set_spawning_popen(self)
+            try:
+                _mp_reduction.dump(prep_data, buf)
+                _mp_reduction.dump(process_obj, buf)
+            finally:
+                _mp_context.set_spawning_popen(None)
+            self.sentinel, w = _mp_forkserver.connect_to_new_process(
+                self._fds)  # type: ignore[attr-defined]
+            # As multiprocessing does: a duplicate of the data pipe's write end is the
+            # child's sentinel of this process.
+            parent_w = os.dup(w)
+            self.finalizer = _mp_util.Finalize(
+                self, _mp_util.close_fds, (parent_w, self.sentinel))  # type: ignore[attr-defined]
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = _mp_forkserver.read_signed(self.sentinel)
+
+    class _Worker(_mp_context.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj: Any) -> Any:
+            return _Popen(process_obj)
+
+    class _MainlessContext(_mp_context.ForkServerContext):
+        Process = _Worker
+
+    _MAINLESS: Any = _MainlessContext()
+else:  # pragma: no cover - Windows: spawn, which needs the caller's main module
+    _MAINLESS = None
 
 
 def _log_levels() -> dict[str, int]:
@@ -463,7 +500,7 @@ def _rebuild(kind: str, body: Any) -> BaseException:
     except (ImportError, AttributeError):
         cls = None
     if not (isinstance(cls, type) and issubclass(cls, FormkitError)):
-        return WorkerError(f"{qualname}: {message}")
+        return WorkerError(N_("{kind}: {error}"), kind=qualname, error=message)
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     with contextlib.suppress(Exception):
@@ -542,7 +579,7 @@ def run_bounded(func: Callable[..., Any], args: tuple[Any, ...], *, limits: Limi
     """
     from multiprocessing.connection import wait
 
-    ctx = _context()
+    ctx = context()
     receiver, sender = ctx.Pipe(duplex=False)
     out_r, out_w = ctx.Pipe(duplex=False)
     proc = ctx.Process(
@@ -556,7 +593,8 @@ def run_bounded(func: Callable[..., Any], args: tuple[Any, ...], *, limits: Limi
     except OSError as exc:
         for c in (receiver, sender, out_r, out_w):
             c.close()
-        raise WorkerError(f"{name}: cannot start a worker process to read it in: {exc}") from exc
+        raise WorkerError(N_("{file}: cannot start a worker process to read it in: {error}"),
+                          file=name, error=str(exc)) from exc
     sender.close()
     out_w.close()
     output = _Output(out_r)
@@ -603,7 +641,8 @@ def run_bounded(func: Callable[..., Any], args: tuple[Any, ...], *, limits: Limi
     if outcome[0] == "raise":
         raise _rebuild(outcome[1], outcome[2])
     _kind, type_name, message, trace = outcome
-    raise WorkerError(f"{name}: {type_name}: {message}\n--- in the parse worker:\n{trace}")
+    raise WorkerError(N_("{file}: {kind}: {error}\n--- in the parse worker:\n{trace}"),
+                      file=name, kind=type_name, error=message, trace=trace)
 
 
 def call(func: Callable[..., Any], args: tuple[Any, ...], *, limits: Limits | None,
@@ -616,10 +655,13 @@ def call(func: Callable[..., Any], args: tuple[Any, ...], *, limits: Limits | No
 
 
 def _timed_out(name: str, limits: Limits, ocr_pages: int) -> LimitExceeded:
-    allowed = f"{limits.timeout_s:g} s"
     if ocr_pages and limits.ocr_s_per_page:
-        allowed += f" + {limits.ocr_s_per_page:g} s for each of the {ocr_pages} page(s) of the scan"
-    return limit_error(f"{name}: not read within the time cap ({allowed})", "time")
+        return limit_error(N_("{file}: not read within the time cap ({seconds:g} s + {per_page:g} "
+                              "s for each of the {pages} page(s) of the scan)"), "time",
+                           file=name, seconds=limits.timeout_s, per_page=limits.ocr_s_per_page,
+                           pages=ocr_pages)
+    return limit_error(N_("{file}: not read within the time cap ({seconds:g} s)"), "time",
+                       file=name, seconds=limits.timeout_s)
 
 
 def _died(code: int | None, limits: Limits, name: str) -> Exception:
@@ -630,12 +672,13 @@ def _died(code: int | None, limits: Limits, name: str) -> Exception:
         except ValueError:
             signame = f"signal {-code}"
         if -code == signal.SIGXCPU:
-            return limit_error(f"{name}: not read within the worker's cap on CPU time", "time")
-        cap = (f"the memory cap of {limits.max_memory_mib} MiB"
-               if limits.max_memory_mib is not None else "the memory the machine has")
-        return limit_error(f"{name}: the worker reading it was stopped by {signame}; most "
-                           f"likely it needed more than {cap}", "memory")
-    return WorkerError(
-        f"{name}: the parse worker ended (exit code {code}) without an answer; a script "
-        "that calls parse_pdf must do so under `if __name__ == \"__main__\":`"
-    )
+            return limit_error(N_("{file}: not read within the worker's cap on CPU time"),
+                               "time", file=name)
+        cap = (phrase(N_("the memory cap of {mib} MiB"), {"mib": limits.max_memory_mib})
+               if limits.max_memory_mib is not None
+               else phrase(N_("the memory the machine has")))
+        return limit_error(N_("{file}: the worker reading it was stopped by {signal}; most "
+                              "likely it needed more than {cap}"), "memory", file=name,
+                           signal=signame, cap=cap)
+    return WorkerError(N_("{file}: the parse worker ended (exit code {code}) without an answer"),
+                       file=name, code=code)

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..catalog import Form
+from ..engine import resolve
 from ..errors import InputError, LimitExceeded, RecordError, RenderError
+from ..forms import Form
+from ..i18n import N_, phrase
 from ..resources import user_template_dirs
-from ..validate import resolve
 from .fonts import iter_strings
 from .model import (
     LONG_OPTION_EM,
@@ -294,10 +295,10 @@ def _document_xml(base: _Base, annex: str, title: str, body: str, frame: bool = 
         _BODY_MARK.encode("ascii")
     )
     if not mark:
-        raise RenderError("DOCX base template: the body has no place in it")
+        raise RenderError(N_("DOCX base template: the body has no place in it"))
     if frame:  # w:pgBorders follows w:pgMar in CT_SectPr
         tail = re.sub(rb"<w:pgMar [^>]*/>", lambda m: m.group() + _PAGE_BORDERS, tail, count=1)
-    return head + body.encode("utf-8") + tail
+    return bytes(head) + body.encode("utf-8") + bytes(tail)
 
 
 # A double rule 10 pt outside the text on every side, the footer inside it.
@@ -659,9 +660,9 @@ def _grid(block: Block, blank: bool, form_id: str, keep_last: bool = False) -> s
             area = {(rr, cc) for rr in range(r, end_r + 1) for cc in range(c, end_c + 1)}
             if area & occupied:
                 raise RenderError(
-                    f"{form_id}: a {block.kind} of the layout cannot be drawn in DOCX: its "
-                    f"cell at row {r + 1}, column {c + 1} overlaps a cell spanning into it"
-                )
+                    N_("{form}: a {kind} of the layout cannot be drawn in DOCX: its cell at row "
+                       "{row}, column {column} overlaps a cell spanning into it"),
+                    form=form_id, kind=block.kind, row=r + 1, column=c + 1)
             occupied |= area
             width = end_c - c + 1
             starts[r, c] = (cell, width, end_r - r + 1)
@@ -848,12 +849,11 @@ def _check_xml_text(record: dict[str, Any] | None) -> None:
         m = _XML_FORBIDDEN.search(text)
         if m:
             cp = ord(m.group())
-            what = ("lone surrogate" if 0xD800 <= cp <= 0xDFFF
-                    else "noncharacter" if cp >= 0xFFFE else "control character")
+            what = (N_("lone surrogate") if 0xD800 <= cp <= 0xDFFF
+                    else N_("noncharacter") if cp >= 0xFFFE else N_("control character"))
             raise RecordError(
-                f"field {field}: {what} U+{cp:04X} cannot be stored in "
-                "a DOCX document; remove it from the record"
-            )
+                N_("field {field}: {what} U+{code} cannot be stored in a DOCX document; remove "
+                   "it from the record"), field=field, what=phrase(what), code=f"{cp:04X}")
 
 
 def _custom_template(form: Form, templates: str | None) -> tuple[Any, bool] | None:
@@ -873,12 +873,13 @@ def _custom_template(form: Form, templates: str | None) -> tuple[Any, bool] | No
             try:
                 path = resolve_inside(d.resolve(), name)
             except SecurityError as exc:
-                raise InputError(f"template refused: {exc}") from None
+                raise InputError(N_("template refused: {reason}"), reason=exc) from None
             assert path is not None
             size = path.stat().st_size
             if size > DOCX_TEMPLATE_FILE_BYTES:
-                raise LimitExceeded(f"template refused: {name} is {size:,} bytes; templates are "
-                                    f"capped at {DOCX_TEMPLATE_FILE_BYTES // 2**20} MiB")
+                raise LimitExceeded(N_("template refused: {name} is {size:,} bytes; templates "
+                                       "are capped at {mib} MiB"), name=name, size=size,
+                                    mib=DOCX_TEMPLATE_FILE_BYTES // 2**20, limit="bytes")
             return path, True
     own = form.template("docx")
     return (own, False) if own is not None else None
@@ -910,8 +911,8 @@ def _render_custom(
         tpl = run_template(render)
     except (PackageNotFoundError, zipfile.BadZipFile, SyntaxError, OSError) as exc:
         # SyntaxError: lxml's XMLSyntaxError, a part that is not XML
-        raise InputError(f"template error: {path.name} is not a Word document (.docx) that "
-                         f"formkit can read: {exc}") from exc
+        raise InputError(N_("template error: {name} is not a Word document (.docx) that "
+                            "formkit can read: {error}"), name=path.name, error=str(exc)) from exc
     tpl.docx.core_properties.title = form.full_title
     tpl.docx.core_properties.subject = form.id
     _set_keywords(tpl.docx.core_properties._element, "formkit" + (" draft" if draft else ""))
@@ -941,7 +942,8 @@ def render_docx(
         title = form.title + ("（草稿）" if draft else "")
         if user:
             return run_bounded(lambda: _render_custom(form, path, record, draft, title),
-                               what=f"template {form.scheme}/{form.name}.docx")
+                               what=phrase(N_("template {name}"),
+                                           {"name": f"{form.scheme}/{form.name}.docx"}))
         return _render_custom(form, path, record, draft, title)
     return render_document(build(form, record, worksheet=worksheet), draft=draft)
 
@@ -954,18 +956,17 @@ def render_document(doc: Document, *, draft: bool = False) -> bytes:
     body = _body(doc)
     m = _XML_FORBIDDEN.search(body)
     if m:  # render_docx checked the record: this is text of the form itself
-        raise RenderError(
-            f"{form.id}: U+{ord(m.group()):04X} in the form's own text cannot be stored in a DOCX "
-            "document"
-        )
+        raise RenderError(N_("{form}: U+{code} in the form's own text cannot be stored in a "
+                             "DOCX document"), form=form.id, code=f"{ord(m.group()):04X}")
     title = (doc.title or form.title) + ("（草稿）" if draft else "")
     base = _base()
     try:
         document = _document_xml(base, form.annex, title, body, doc.frame)
     except SecurityError as exc:
-        raise InputError(f"template refused: it tried to reach Python internals ({exc})") from exc
+        raise InputError(N_("template refused: it tried to reach Python internals ({error})"),
+                         error=str(exc)) from exc
     except TemplateError as exc:
-        raise InputError(f"template error: {exc}") from exc
+        raise InputError(N_("template error: {error}"), error=str(exc)) from exc
     parts = {
         _DOCUMENT: document,
         _CORE: _core_xml(base, form, draft),

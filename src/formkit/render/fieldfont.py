@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import EnvironmentProblem
+from ..i18n import N_
 from ..resources import cache_dir
 from .fonts import FontFace, faces
 
@@ -112,8 +113,8 @@ def _from_meta(meta: dict[str, Any], program: bytes) -> FieldFont:
         name=meta["name"], program=program, kind=meta["kind"],
         to_unicode={int(k): v for k, v in meta["to_unicode"].items()},
         widths={int(k): v for k, v in meta["widths"].items()},
-        bbox=tuple(meta["bbox"]), ascent=meta["ascent"], descent=meta["descent"],  # type: ignore[arg-type]
-        registry=tuple(meta["registry"]),  # type: ignore[arg-type]
+        bbox=tuple(meta["bbox"]), ascent=meta["ascent"], descent=meta["descent"],
+        registry=tuple(meta["registry"]),
     )
 
 
@@ -124,7 +125,8 @@ def _build(face: FontFace) -> tuple[FieldFont, dict[str, Any]]:
     try:
         font = TTFont(str(face.path), fontNumber=face.index, lazy=False)
     except Exception as exc:  # fontTools raises many types on a bad file
-        raise EnvironmentProblem(f"{face.path}: cannot read the font ({exc})") from exc
+        raise EnvironmentProblem(N_("{file}: cannot read the font ({error})"),
+                                 file=str(face.path), error=str(exc)) from exc
     cmap = font.getBestCmap() or {}
     wanted = {c for c in _charset() if c in cmap}
     options = subset.Options()
@@ -147,14 +149,14 @@ def _build(face: FontFace) -> tuple[FieldFont, dict[str, Any]]:
     if cff:
         top = font["CFF "].cff.topDictIndex[0]
         if not hasattr(top, "ROS"):
-            raise EnvironmentProblem(f"{face.path}: a CFF font that is not CID-keyed cannot be a field font")
+            raise EnvironmentProblem(N_("{file}: a CFF font that is not CID-keyed cannot be a "
+                                        "field font"), file=str(face.path))
         code_of = {name: (0 if name == ".notdef" else int(name[3:])) for name in order
                    if name == ".notdef" or name.startswith("cid")}
         if any(code_of.get(name) != gid for gid, name in enumerate(order)):
             raise EnvironmentProblem(
-                f"{face.path}: glyph ids and CIDs differ in this font; set FORMKIT_FONT to a "
-                "TrueType font or install fonts-noto-cjk"
-            )
+                N_("{file}: glyph ids and CIDs differ in this font; set FORMKIT_FONT to a "
+                   "TrueType font or install fonts-noto-cjk"), file=str(face.path))
         program = buf.getvalue()  # embedded whole, as FontFile3 /OpenType
         registry = (str(top.ROS[0]), str(top.ROS[1]), int(top.ROS[2]))
     else:

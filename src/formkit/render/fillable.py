@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from ..catalog import Form
-from ..validate import resolve
-from .model import schema_node
+from ..engine import resolve
+from ..forms import Form
+from ..schema import schema_node
 
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
@@ -313,7 +313,7 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
         page = writer.pages[spot.page]
         if "/Annots" not in page:
             page[NameObject("/Annots")] = ArrayObject()
-        page["/Annots"].append(ref)
+        cast(ArrayObject, page["/Annots"]).append(ref)
 
     def box_ap(spot: Spot, on_name: str) -> DictionaryObject:
         """Ticked: a filled square drawn as a path (no font); unticked: nothing."""
@@ -384,13 +384,13 @@ def _add_fields(pdf: bytes, specs: list[FieldSpec]) -> bytes:
                     NameObject("/AP"): box_ap(spot, NameObject(f"/{code}")),
                 })
                 kid_ref = writer._add_object(kid)
-                group["/Kids"].append(kid_ref)
+                cast(ArrayObject, group["/Kids"]).append(kid_ref)
                 refs.append((kid_ref, spot))
         if parent is None:
             top.append(field_ref)
         else:
-            field_ref.get_object()[NameObject("/Parent")] = parent
-            parent.get_object()["/Kids"].append(field_ref)
+            cast(DictionaryObject, field_ref.get_object())[NameObject("/Parent")] = parent
+            cast(ArrayObject, parent.get_object()["/Kids"]).append(field_ref)
         for ref, spot in refs:
             attach(ref, spot)
 
@@ -474,7 +474,7 @@ def prefill(blank: bytes, values: dict[str, str]) -> bytes:
     import io
 
     from pypdf import PdfWriter
-    from pypdf.generic import BooleanObject, NameObject, TextStringObject
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=io.BytesIO(blank))
     for page in writer.pages:
@@ -492,7 +492,8 @@ def prefill(blank: bytes, values: dict[str, str]) -> bytes:
                 widget[NameObject("/AS")] = shown
             else:
                 field[NameObject("/V")] = TextStringObject(value)
-    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    acroform = cast(DictionaryObject, writer._root_object["/AcroForm"])
+    acroform[NameObject("/NeedAppearances")] = BooleanObject(True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -14,7 +14,7 @@ def _safe(fn: Any) -> Any:
         if value is None or value == "":
             return ""
         try:
-            return fn(value, *args)
+            return str(fn(value, *args))
         except (TypeError, ValueError):
             return str(value)
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EnvironmentProblem, MissingGlyphError, RecordError
+from ..i18n import N_
 
 # The Traditional Chinese faces: the documents' own; one of them is required.
 CJK_FAMILIES = ("Noto Serif CJK TC", "Noto Sans CJK TC")
@@ -51,7 +52,7 @@ FALLBACK_FAMILIES = (
     "HanaMinA",            # CJK compatibility ideographs supplement (fonts-hanazono)
 )
 FAMILIES = CJK_FAMILIES + FALLBACK_FAMILIES
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "no Traditional Chinese font found: install Debian's fonts-noto-cjk "
     "(apt-get install fonts-noto-cjk) or set FORMKIT_FONT to a .ttf/.otf file"
 )
@@ -99,7 +100,7 @@ def user_font() -> FontFace | None:
         return None
     path = Path(value)
     if not path.is_file():
-        raise EnvironmentProblem(f"FORMKIT_FONT={value}: no such font file")
+        raise EnvironmentProblem(N_("FORMKIT_FONT={value}: no such font file"), value=value)
     return FontFace("formkit-user-font", path, 0)
 
 
@@ -144,15 +145,15 @@ def _cmap(face: FontFace) -> frozenset[int]:
         covered = frozenset(font.getBestCmap() or {})
     finally:
         font.close()
-    ranges: list[list[int]] = []
+    spans: list[list[int]] = []
     for cp in sorted(covered):
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
+        if spans and spans[-1][1] == cp - 1:
+            spans[-1][1] = cp
         else:
-            ranges.append([cp, cp])
+            spans.append([cp, cp])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(ranges).encode())
+        write_atomic(path, json.dumps(spans).encode())
     except OSError:
         pass  # an unwritable cache only costs the reading next time
     return covered
@@ -277,13 +278,12 @@ def check_glyphs(texts: Iterator[tuple[str, str]]) -> None:
                 continue
             if is_surrogate(cp):
                 raise RecordError(
-                    f"field {field}: U+{cp:04X} is a lone surrogate, not a character; it cannot "
-                    "be written as UTF-8, so neither the page nor the embedded data can hold it. "
-                    "Fix the text where it was made (it is half of a broken character pair)"
-                )
+                    N_("field {field}: U+{code} is a lone surrogate, not a character; it cannot "
+                       "be written as UTF-8, so neither the page nor the embedded data can hold "
+                       "it. Fix the text where it was made (it is half of a broken character "
+                       "pair)"), field=field, code=f"{cp:04X}")
             if is_control(cp):
                 raise RecordError(
-                    f"field {field}: control character U+{cp:04X} cannot be drawn in a PDF; "
-                    "remove it from the record"
-                )
+                    N_("field {field}: control character U+{code} cannot be drawn in a PDF; "
+                       "remove it from the record"), field=field, code=f"{cp:04X}")
             raise MissingGlyphError(ch, field, font_names())

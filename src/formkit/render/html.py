@@ -8,8 +8,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Form
 from ..errors import FormkitError, InputError, LimitExceeded
+from ..forms import Form
+from ..i18n import N_
 from ..resources import user_template_dirs
 from .model import _label_for, build
 from .segments import segs_html
@@ -98,19 +99,21 @@ def run_template(render: Any) -> Any:
     except FormkitError:
         raise
     except SecurityError as exc:
-        raise InputError(f"template refused: {exc}") from exc
+        raise InputError(N_("template refused: {reason}"), reason=exc) from exc
     except TemplateNotFound as exc:
-        raise InputError(f"template error: template {exc.name!r} not found in the templates "
-                         "folder") from exc
+        raise InputError(N_("template error: template {name!r} not found in the templates "
+                            "folder"), name=exc.name) from exc
     except TemplateError as exc:
-        raise InputError(f"template error: {exc}") from exc
+        raise InputError(N_("template error: {error}"), error=str(exc)) from exc
     except RecursionError as exc:
-        raise LimitExceeded("template refused: nested too deeply (a macro calling itself?)"
-                            ) from exc
+        raise LimitExceeded(N_("template refused: nested too deeply (a macro calling itself?)"),
+                            limit="depth") from exc
     except MemoryError as exc:
-        raise LimitExceeded("template refused: it ran out of memory") from exc
+        raise LimitExceeded(N_("template refused: it ran out of memory"),
+                            limit="memory") from exc
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"template error: {type(exc).__name__}: {exc}") from exc
+        raise InputError(N_("template error: {kind}: {error}"), kind=type(exc).__name__,
+                         error=str(exc)) from exc
 
 
 def render_html(
@@ -157,8 +160,8 @@ def render_html(
     }
     custom = custom_template(form, record, templates)
     if custom is not None:
-        return run_template(lambda: custom.env.get_template(custom.name).render(**context))
-    return run_template(lambda: _env().get_template("form.html.j2").render(**context))
+        return str(run_template(lambda: custom.env.get_template(custom.name).render(**context)))
+    return str(run_template(lambda: _env().get_template("form.html.j2").render(**context)))
 
 
 def template_dir() -> Path:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from ..catalog import Form
 from ..dates import roc_long, roc_short
+from ..forms import Form
 from ..money import grouped, in_words, nt_long
 from ..pointers import get
+from ..schema import choice_label, choice_node, choices, schema_node
 
 TICK, EMPTY_BOX = "■", "□"
 ZH_NUMBERS = "一二三四五六七八九十"
@@ -94,22 +95,8 @@ class Document:
         return frozenset(s.key for s in iter_segments(self) if s.kind != "text")
 
 
-def schema_node(schema: dict[str, Any], key: str) -> dict[str, Any]:
-    """The schema of the value at a dotted key (numeric parts step into arrays)."""
-    node = schema
-    for part in key.split("."):
-        if part.isdigit():
-            node = node.get("items", {}) if isinstance(node.get("items"), dict) else {}
-            continue
-        node = (node.get("properties") or {}).get(part, {})
-    return node
-
-
 def _label_for(form: Form, key: str, code: Any) -> str:
-    labels = form.meta.get("labels") or {}
-    generic = re.sub(r"\.\d+(?=\.|$)", "", key)  # rows.2.result -> rows.result
-    table = labels.get(key) or labels.get(generic) or {}
-    return str(table.get(code, code))
+    return choice_label(choice_node(form.schema, key), code)
 
 
 def _number(value: float | int) -> str:
@@ -144,7 +131,7 @@ def _language(code: str) -> str:
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse("zh_Hant_TW").languages.get(code.split("-")[0].lower(), code)
+        return str(Locale.parse("zh_Hant_TW").languages.get(code.split("-")[0].lower(), code))
     except (UnknownLocaleError, ValueError):
         return code
 
@@ -171,8 +158,8 @@ def format_value(
             fmt = "money"
         elif node.get("x-kind") == "language":
             fmt = "lang"
-        elif "enum" in node:
-            fmt = "label"
+        elif choices(node) or choices(node.get("items")):
+            fmt = "label"  # a choice, or a list of choices
         elif node.get("type") == "boolean":
             fmt = "bool"
         elif node.get("x-kind") == "mtext" or (node.get("maxLength") or 0) > 300:
@@ -276,9 +263,9 @@ def parse_template(
     if pos < len(template):
         segs.append(Seg("text", template[pos:]))
     unticked = [s for s in segs if s.kind == "box" and s.code is None and not s.ticked]
-    for box in unticked if record is not None else []:  # a blank prints the fill-in line
+    for empty in unticked if record is not None else []:  # a blank prints the fill-in line
         for s in segs:
-            if s.kind == "value" and s.key == box.key:
+            if s.kind == "value" and s.key == empty.key:
                 s.text, s.muted = "", True
     return segs
 

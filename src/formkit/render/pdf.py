@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from ..catalog import Form
+from ..engine import resolve
 from ..errors import InputError, RenderError
+from ..forms import Form
+from ..i18n import N_, phrase
 from ..records import canonical_json
-from ..validate import resolve
 from .fonts import check_glyphs, faces, iter_strings
 from .html import Custom, custom_template, render_html, stylesheet
 
@@ -33,7 +34,7 @@ ATTACHMENT_NAME = "formkit.json"
 def payload(form: Form, record: dict[str, Any], draft: bool,
             worksheet: bool = False) -> dict[str, Any]:
     from .. import __version__
-    from ..redact import is_redacted
+    from ..masking import is_redacted
 
     out = {
         "formkit": __version__,
@@ -61,10 +62,15 @@ def shown_url(url: str, width: int = 100) -> str:
     return f"{url[:width]!r}… ({len(url):,} characters)"
 
 
+_FAILED = N_("PDF rendering failed: {error}")
+_NOT_THAT_IMAGE = N_("a data: URL of type {mime} that does not hold a {kind} image")
+
+
 def data_image(url: str) -> tuple[str, bytes]:
     """(media type, bytes) of a ``data:`` URL holding a small PNG, JPEG or GIF image.
 
-    Decoded here, reading nothing else; anything else raises ValueError saying why.
+    Decoded here, reading nothing else; anything else raises InputError (a
+    ValueError) saying why.
     """
     import base64
     import binascii
@@ -74,38 +80,40 @@ def data_image(url: str) -> tuple[str, bytes]:
 
     header, comma, payload = url[5:].partition(",")
     if not comma:
-        raise ValueError("a data: URL without data")
+        raise InputError(N_("a data: URL without data"))
     params = [p.strip().lower() for p in header.split(";")]
     mime = params[0] or "text/plain"
     kind = _DATA_IMAGE_TYPES.get(mime)
     if kind is None:
-        raise ValueError(f"a data: URL of type {mime}; only PNG, JPEG and GIF images are read")
+        raise InputError(N_("a data: URL of type {mime}; only PNG, JPEG and GIF images are read"),
+                         mime=mime)
     cap = limits.DATA_IMAGE_BYTES
     if len(payload) > cap * 3:  # before decoding: base64 is 4/3, %XX is 3 times the bytes
-        raise ValueError(f"a data: image over {cap // 1024} KiB, the cap")
+        raise InputError(N_("a data: image over {kib} KiB, the cap"), kib=cap // 1024)
     raw = unquote_to_bytes(payload)
     if "base64" in params[1:]:
         try:
             raw = base64.b64decode(b"".join(raw.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError("a data: image whose base64 is not valid") from None
+            raise InputError(N_("a data: image whose base64 is not valid")) from None
     if len(raw) > cap:
-        raise ValueError(f"a data: image of {len(raw):,} bytes; the cap is {cap // 1024} KiB")
+        raise InputError(N_("a data: image of {size:,} bytes; the cap is {kib} KiB"),
+                         size=len(raw), kib=cap // 1024)
     if not raw.startswith(_MAGIC[kind]):
-        raise ValueError(f"a data: URL of type {mime} that does not hold a {kind} image")
+        raise InputError(_NOT_THAT_IMAGE, mime=mime, kind=kind)
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(raw)) as image:  # reads the header only
             found, (width, height) = image.format, image.size
     except (UnidentifiedImageError, OSError, ValueError):
-        raise ValueError(f"a data: URL of type {mime} that does not hold a {kind} image"
-                         ) from None
+        raise InputError(_NOT_THAT_IMAGE, mime=mime, kind=kind) from None
     if found != kind:
-        raise ValueError(f"a data: URL of type {mime} that holds a {found} image")
+        raise InputError(N_("a data: URL of type {mime} that holds a {found} image"), mime=mime,
+                         found=found)
     if width * height > limits.DATA_IMAGE_PIXELS:
-        raise ValueError(f"a data: image of {width}×{height} pixels; the cap is "
-                         f"{limits.DATA_IMAGE_PIXELS:,} pixels")
+        raise InputError(N_("a data: image of {width}×{height} pixels; the cap is {max:,} pixels"),
+                         width=width, height=height, max=limits.DATA_IMAGE_PIXELS)
     return mime, raw
 
 
@@ -123,25 +131,27 @@ def _fetcher() -> Any:
     """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class RefuseAll(URLFetcher):
+    class RefuseAll(URLFetcher):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
-            self.refused: list[str] = []
+            self.refused: list[InputError] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            reason: Any
             if url[:5].lower() == "data:":
                 try:
                     mime, raw = data_image(url)
                 except ValueError as exc:
-                    reason = str(exc)
+                    reason = exc if isinstance(exc, InputError) else str(exc)
                 else:
                     return URLFetcherResponse(url[:60], raw, {"Content-Type": mime})
             else:
-                reason = ("formkit fetches nothing from disk or network; only PNG, JPEG or GIF "
-                          "images inline as data: URLs are read")
-            message = f"refused to fetch {shown_url(url)}: {reason}"
-            self.refused.append(message)
-            raise FatalURLFetchingError(message)
+                reason = phrase(N_("formkit fetches nothing from disk or network; only PNG, "
+                                   "JPEG or GIF images inline as data: URLs are read"))
+            error = InputError(N_("refused to fetch {url}: {reason}"), url=shown_url(url),
+                               reason=reason)
+            self.refused.append(error)
+            raise FatalURLFetchingError(str(error))
 
     return RefuseAll()
 
@@ -149,7 +159,7 @@ def _fetcher() -> Any:
 def _check_refused(fetcher: Any) -> None:
     refused = getattr(fetcher, "refused", None)
     if refused:
-        raise InputError(refused[0])
+        raise refused[0]
 
 
 @cache
@@ -212,7 +222,7 @@ def render_pdf(
     if custom is not None and custom.user:
         _font_config()  # loaded here, the fonts are shared with every child
         return run_bounded(lambda: _render(form, record, draft, templates, custom, worksheet),
-                           what=f"template {custom.name}")
+                           what=phrase(N_("template {name}"), {"name": custom.name}))
     return _render(form, record, draft, templates, custom, worksheet)
 
 
@@ -254,9 +264,10 @@ def layout(html: str, *, title: str = "", kit_css: bool = False) -> Any:
             font_config=_font_config(), stylesheets=[_kit_css()] if kit_css else None
         )
     except FatalURLFetchingError as exc:
-        raise InputError(str(exc)) from None
+        _check_refused(fetcher)
+        raise InputError(_FAILED, error=str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
-        raise RenderError(f"PDF rendering failed: {exc}") from exc
+        raise RenderError(_FAILED, error=str(exc)) from exc
     _check_refused(fetcher)
     document.metadata.title = title
     return document
@@ -275,10 +286,11 @@ def write_document(document: Any, data: dict[str, Any], *,
         relationship="Data",
     )
     try:
-        pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=[attachment])
+        pdf: bytes = document.write_pdf(pdf_variant=pdf_variant, attachments=[attachment])
     except FatalURLFetchingError as exc:
-        raise InputError(str(exc)) from None
+        _check_refused(getattr(document, "url_fetcher", None))
+        raise InputError(_FAILED, error=str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
-        raise RenderError(f"PDF rendering failed: {exc}") from exc
+        raise RenderError(_FAILED, error=str(exc)) from exc
     _check_refused(getattr(document, "url_fetcher", None))  # swallowed while drawing (SVG)
     return pdf

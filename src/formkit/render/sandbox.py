@@ -50,11 +50,15 @@ from jinja2.utils import Namespace, generate_lorem_ipsum, missing
 from markupsafe import Markup
 
 from .. import limits
-from ..catalog import Form
-from ..errors import LimitExceeded
+from ..errors import FormkitError, LimitExceeded
+from ..forms import Form
+from ..i18n import N_, phrase
 from .model import Block, Cell, Document, Seg
 
 MAX_POWER_DIGITS = 10_000
+_FORMAT_WIDTH_REFUSED = N_("template refused: a format width over the cap")
+_TEMPLATE_TOO_LARGE = N_("template refused: {name} is {size:,} bytes; templates are capped at "
+                         "{mib} MiB")
 # Methods and filters whose integer arguments are widths or counts of what they make.
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "slice", "batch"})
@@ -64,6 +68,18 @@ _TICK_EVERY = 256
 # (deadline on the monotonic clock, the cap in seconds) of the render in progress
 _deadline: ContextVar[tuple[float, float] | None] = ContextVar("formkit_template_deadline",
                                                                 default=None)
+
+
+class Refusal(SecurityError):
+    """What the sandbox refuses, with a message id: ``str`` is English and
+    :meth:`text` any language, as for a :class:`~formkit.errors.FormkitError`."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.error = FormkitError(template, **params)
+        super().__init__(str(self.error))
+
+    def text(self, lang: str) -> str:
+        return self.error.text(lang)
 
 
 @contextmanager
@@ -80,19 +96,20 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 def _tick() -> None:
     limit = _deadline.get()
     if limit is not None and time.monotonic() > limit[0]:
-        raise LimitExceeded(f"template refused: it ran longer than {limit[1]:g} s, the cap")
+        raise LimitExceeded(N_("template refused: it ran longer than {seconds:g} s, the cap"),
+                            seconds=limit[1], limit="time")
 
 
-def _too_long(count: int, what: str = "a string") -> LimitExceeded:
+def _too_long(count: int, what: str = N_("a string"), **params: Any) -> LimitExceeded:
+    """``what`` is a message id (filled from ``params``), translated only when raised."""
     return LimitExceeded(
-        f"template refused: {what} of {count:,} characters or items; the cap is "
-        f"{limits.TEMPLATE_MAX_CHARS:,}"
-    )
+        N_("template refused: {what} of {count:,} characters or items; the cap is {max:,}"),
+        what=phrase(what, params), count=count, max=limits.TEMPLATE_MAX_CHARS, limit="input")
 
 
-def _check_size(value: Any, what: str = "a string") -> Any:
+def _check_size(value: Any, what: str = N_("a string"), **params: Any) -> Any:
     if isinstance(value, (str, list, tuple, bytes)) and len(value) > limits.TEMPLATE_MAX_CHARS:
-        raise _too_long(len(value), what)
+        raise _too_long(len(value), what, **params)
     return value
 
 
@@ -100,8 +117,8 @@ def _check_width(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and value > MAX_RANGE:
             raise LimitExceeded(
-                f"template refused: {name}({value:,}) is over the cap of {MAX_RANGE:,}"
-            )
+                N_("template refused: {name}({value:,}) is over the cap of {max:,}"),
+                name=name, value=value, max=MAX_RANGE, limit="input")
 
 
 def _predict_replace(text: Any, old: Any, new: Any) -> None:
@@ -109,13 +126,13 @@ def _predict_replace(text: Any, old: Any, new: Any) -> None:
         count = len(text) + 1 if not old else text.count(old)
         size = len(text) + count * (len(new) - len(old))
         if size > limits.TEMPLATE_MAX_CHARS:
-            raise _too_long(size, "the result of replace()")
+            raise _too_long(size, N_("the result of replace()"))
 
 
 def _predict_join(sep: Any, items: list[Any]) -> None:
     size = len(str(sep)) * max(len(items) - 1, 0) + sum(len(str(i)) for i in items)
     if size > limits.TEMPLATE_MAX_CHARS:
-        raise _too_long(size, "the result of join()")
+        raise _too_long(size, N_("the result of join()"))
 
 
 # -- what a template may see ----------------------------------------------------------------
@@ -210,8 +227,8 @@ def _range(*args: Any) -> _Range:
     r = range(*args)
     if len(r) > MAX_RANGE:
         raise LimitExceeded(
-            f"template refused: range() of {len(r):,} items; templates may count to {MAX_RANGE:,}"
-        )
+            N_("template refused: range() of {count:,} items; templates may count to {max:,}"),
+            count=len(r), max=MAX_RANGE, limit="input")
     return _Range(r)
 
 
@@ -226,7 +243,7 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
 
 class _Namespace(Namespace):
     def __setitem__(self, name: str, value: Any) -> None:
-        _check_size(value, "a value")
+        _check_size(value, N_("a value"))
         _tick()
         super().__setitem__(name, value)
 
@@ -245,7 +262,7 @@ def _guard_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(value, (list, tuple, _Range)) and kwargs.get("attribute") is None:
                 sep = args[skip + 1] if len(args) > skip + 1 else kwargs.get("d", "")
                 _predict_join(sep, list(value))
-        return _check_size(fn(*args, **kwargs), f"the result of the {name} filter")
+        return _check_size(fn(*args, **kwargs), N_("the result of the {name} filter"), name=name)
 
     return update_wrapper(guarded, fn)
 
@@ -282,12 +299,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if not attribute.startswith("_") and (
             _forbidden(obj) or _forbidden_attribute(getattr(obj, attribute, None))
         ):
-            raise SecurityError(f"it tried to reach {attribute!r} of a {type(obj).__name__!r} "
-                                "object, which templates never get")
-        raise SecurityError(
-            f"it tried to reach Python internals (attribute {attribute!r} of a "
-            f"{type(obj).__name__!r} object)"
-        )
+            raise Refusal(N_("it tried to reach {attribute!r} of a {kind!r} object, which "
+                             "templates never get"), attribute=attribute, kind=type(obj).__name__)
+        raise Refusal(N_("it tried to reach Python internals (attribute {attribute!r} of a "
+                         "{kind!r} object)"), attribute=attribute, kind=type(obj).__name__)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return (super().is_safe_attribute(obj, attr, value)
@@ -299,9 +314,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def getitem(self, obj: Any, argument: Any) -> Any:
         value = super().getitem(obj, argument)
         if _forbidden_attribute(value):
-            raise SecurityError(
-                f"it tried to reach {type(value).__name__!r} objects, which templates never get"
-            )
+            raise Refusal(N_("it tried to reach {kind!r} objects, which templates never get"),
+                          kind=type(value).__name__)
         return value
 
     # -- what may be built
@@ -309,7 +323,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _tick()
         for value in (*args, *kwargs.values()):
-            _check_size(value, "an argument")
+            _check_size(value, N_("an argument"))
         # str.format comes wrapped by the sandbox (wrap_str_format): look through it
         method = getattr(__obj, "__wrapped__", __obj)
         owner = getattr(method, "__self__", None)
@@ -324,8 +338,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 _predict_join(owner, items)
                 args = (items, *args[1:])
             elif name in ("format", "format_map") and _FORMAT_WIDTH.search(owner):
-                raise LimitExceeded("template refused: a format width over the cap")
-        return _check_size(super().call(__context, __obj, *args, **kwargs), "the result of a call")
+                raise LimitExceeded(_FORMAT_WIDTH_REFUSED, limit="input")
+        return _check_size(super().call(__context, __obj, *args, **kwargs),
+                           N_("the result of a call"))
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _tick()
@@ -333,40 +348,40 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if (isinstance(left, int) and isinstance(right, int) and right > 0
                     and abs(left) > 1 and right * math.log10(abs(left)) > MAX_POWER_DIGITS):
                 raise LimitExceeded(
-                    f"template refused: {left} ** {right} has more than "
-                    f"{MAX_POWER_DIGITS:,} digits"
-                )
+                    N_("template refused: {left} ** {right} has more than {max:,} digits"),
+                    left=left, right=right, max=MAX_POWER_DIGITS, limit="input")
         elif operator == "*":
             seq, n = (left, right) if isinstance(right, int) else (right, left)
             if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                 if len(seq) * n > limits.TEMPLATE_MAX_CHARS:
-                    raise _too_long(len(seq) * n, "a repetition (*)")
+                    raise _too_long(len(seq) * n, N_("a repetition (*)"))
         elif operator == "+":
             if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
                 if len(left) + len(right) > limits.TEMPLATE_MAX_CHARS:
-                    raise _too_long(len(left) + len(right), "a concatenation (+)")
+                    raise _too_long(len(left) + len(right), N_("a concatenation (+)"))
         elif operator == "%" and isinstance(left, str):
             if _FORMAT_WIDTH.search(left):
-                raise LimitExceeded("template refused: a format width over the cap")
+                raise LimitExceeded(_FORMAT_WIDTH_REFUSED, limit="input")
             values = right if isinstance(right, tuple) else (right,)
             if "*" in left:
                 _check_width("%", values, {})
         return _check_size(super().call_binop(context, operator, left, right),
-                           f"the result of {operator}")
+                           N_("the result of {operator}"), operator=operator)
 
     def checked_concat(self, value: Any) -> Any:
         _tick()
-        return _check_size(value, "a concatenation (~)")
+        return _check_size(value, N_("a concatenation (~)"))
 
-    def concat(self, parts: Any) -> str:  # type: ignore[override]
+    def concat(self, parts: Any) -> str:
         """The output of a template, a macro or a block, measured as it is made."""
         out: list[str] = []
         size = 0
         for i, part in enumerate(parts):
             size += len(part)
             if size > limits.TEMPLATE_MAX_CHARS:
-                raise LimitExceeded(f"template refused: its output is over "
-                                    f"{limits.TEMPLATE_MAX_CHARS:,} characters, the cap")
+                raise LimitExceeded(N_("template refused: its output is over {max:,} "
+                                       "characters, the cap"), max=limits.TEMPLATE_MAX_CHARS,
+                                    limit="input")
             out.append(part)
             if not i % _TICK_EVERY:
                 _tick()
@@ -377,9 +392,8 @@ class _NoLoader(BaseLoader):
     """A template that is a string (a .docx part) includes nothing."""
 
     def get_source(self, environment: Any, template: str) -> Any:
-        raise SecurityError(
-            f"this template cannot include, import or extend other templates ({template!r})"
-        )
+        raise Refusal(N_("this template cannot include, import or extend other templates "
+                         "({name!r})"), name=template)
 
 
 class FolderLoader(BaseLoader):
@@ -395,14 +409,13 @@ class FolderLoader(BaseLoader):
             raise TemplateNotFound(template, f"template {template!r} not found in {self.folder}")
         size = path.stat().st_size
         if size > limits.TEMPLATE_FILE_BYTES:
-            raise LimitExceeded(
-                f"template refused: {template} is {size:,} bytes; templates are capped at "
-                f"{limits.TEMPLATE_FILE_BYTES // 2**20} MiB"
-            )
+            raise LimitExceeded(_TEMPLATE_TOO_LARGE, name=template, size=size,
+                                mib=limits.TEMPLATE_FILE_BYTES // 2**20, limit="bytes")
         try:
             source = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise SecurityError(f"{template} is not UTF-8 text (byte {exc.start})") from None
+            raise Refusal(N_("{name} is not UTF-8 text (byte {byte})"), name=template,
+                          byte=exc.start) from None
         mtime = path.stat().st_mtime
         return source, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
 
@@ -411,11 +424,11 @@ def resolve_inside(root: Path, name: str) -> Path | None:
     """``root/name`` with its links followed; SecurityError if it leads out of ``root``."""
     pieces = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in pieces:
-        raise SecurityError(f"{name!r} is outside the templates folder")
+        raise Refusal(N_("{name!r} is outside the templates folder"), name=name)
     path = root.joinpath(*[p for p in pieces if p not in ("", ".")])
     if not path.exists():
         return None
     real = path.resolve()
     if real != root and root not in real.parents:
-        raise SecurityError(f"{name!r} leads outside the templates folder")
+        raise Refusal(N_("{name!r} leads outside the templates folder"), name=name)
     return real

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from math import ceil
 from typing import Any
 
@@ -56,17 +57,22 @@ def install() -> bool:
     original_data = wp_fonts.get_hb_object_data
     original_face = wp_fonts.get_pango_font_hb_face
     original_build = wp_pdf.build_fonts_dictionary
-    pango_faces: set[int] = set()  # faces Pango keeps for the life of the font map
+    # The Pango face ``Font.__init__`` has just asked for, whose file it reads next. Only
+    # that one read is deferred: an address kept any longer may be a freed face's, reused
+    # by another face (a subset HarfBuzz made), whose data must be read at once.
+    just_asked = threading.local()
 
     def pango_face(pango_font: Any) -> Any:
         face = original_face(pango_font)
-        pango_faces.add(int(ffi.cast("uintptr_t", face)))
+        just_asked.face = int(ffi.cast("uintptr_t", face))
         return face
 
     def font_header(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
-        """A Pango face's file unread (its sfnt tag only); anything else as WeasyPrint reads it."""
+        """The file of the Pango face just asked for, unread (its sfnt tag only); anything
+        else as WeasyPrint reads it."""
+        asked, just_asked.face = getattr(just_asked, "face", None), None
         if (ot_color is None and glyph is None
-                and int(ffi.cast("uintptr_t", hb_object)) in pango_faces):
+                and int(ffi.cast("uintptr_t", hb_object)) == asked):
             return _Unread(hb_object, original_data)
         return original_data(hb_object, ot_color, glyph)
 
@@ -102,7 +108,8 @@ class _Unread(bytes):
         return self
 
     def read(self) -> bytes:
-        return self.reader(self.hb_face)
+        data: bytes = self.reader(self.hb_face)
+        return data
 
 
 def _materialise(font: Any) -> None:

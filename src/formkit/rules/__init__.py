@@ -20,7 +20,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..findings import Finding
 
@@ -70,7 +70,7 @@ class Context:
             rule=rule,
             severity=severity,
             path=path,
-            message=message,
+            template=message,
             citation=citation,
             params=kw,
             expected=expected,
@@ -120,11 +120,14 @@ _DERIVERS: dict[str, list[DeriverSpec]] = {}
 _loaded = False
 
 
-def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callable:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callable[[F], F]:
     """Register a single-document rule for one or more forms."""
     forms_t = (forms,) if isinstance(forms, str) else tuple(forms)
 
-    def register(func: Callable) -> Callable:
+    def register(func: F) -> F:
         if rule_id in _RULES:
             raise ValueError(f"rule {rule_id} registered twice")
         _RULES[rule_id] = RuleSpec(rule_id, citation, forms_t, func, "doc")
@@ -133,10 +136,10 @@ def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callab
     return register
 
 
-def case_rule(rule_id: str, *, forms: tuple[str, ...], citation: str) -> Callable:
+def case_rule(rule_id: str, *, forms: tuple[str, ...], citation: str) -> Callable[[F], F]:
     """Register a cross-document rule over the documents of one case."""
 
-    def register(func: Callable) -> Callable:
+    def register(func: F) -> F:
         if rule_id in _RULES:
             raise ValueError(f"rule {rule_id} registered twice")
         _RULES[rule_id] = RuleSpec(rule_id, citation, tuple(forms), func, "case")
@@ -145,10 +148,10 @@ def case_rule(rule_id: str, *, forms: tuple[str, ...], citation: str) -> Callabl
     return register
 
 
-def deriver(form: str, *, owns: dict[str, str]) -> Callable:
+def deriver(form: str, *, owns: dict[str, str]) -> Callable[[F], F]:
     """Register the function that computes a form's derived fields."""
 
-    def register(func: Callable) -> Callable:
+    def register(func: F) -> F:
         _DERIVERS.setdefault(form, []).append(DeriverSpec(form, func, owns))
         return func
 

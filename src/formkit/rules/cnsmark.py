@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ..catalog import get_form
+from .. import labels
 from ..dates import iso_date as _d
 from ..findings import Finding
-from ..i18n import N_
-from ..pointers import pointer
+from ..forms import get_form
+from ..i18n import N_, Localised, phrase
+from ..labels import field as field_label
+from ..pointers import dotted_to_pointer, pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .periods import deadline, within_lookback
 
@@ -65,9 +67,8 @@ def _cns(value: Any) -> str:
 
 
 def _label(form_id: str, key: str, code: Any) -> str:
-    """The verbatim label of a choice code, from the form's form.yaml."""
-    labels = get_form(form_id).meta.get("labels") or {}
-    return str((labels.get(key) or {}).get(code, code))
+    """The verbatim label of a choice code (``key`` dotted, array indices left out)."""
+    return labels.choice_label(get_form(form_id), dotted_to_pointer(key), code) or str(code)
 
 
 def _edition(rec: dict[str, Any], ctx: Context) -> str:
@@ -82,6 +83,19 @@ def _edition(rec: dict[str, Any], ctx: Context) -> str:
 def _is_chinese(language: Any) -> bool:
     code = language if isinstance(language, str) and language else "zh-TW"
     return code.lower() == "zh" or code.lower().startswith("zh-")
+
+
+# Languages a document may be in, as a zh-TW message names them (codes per BCP 47).
+_LANGUAGES_ZH = {"en": "英文", "ja": "日文", "ko": "韓文", "de": "德文", "fr": "法文",
+                 "es": "西班牙文", "it": "義大利文", "vi": "越南文", "th": "泰文",
+                 "id": "印尼文", "zh-CN": "簡體中文", "zh-Hans": "簡體中文"}
+
+
+def _language(code: Any) -> str:
+    """A document's language code as a message parameter: 「日文」 in zh-TW, ``ja`` in en."""
+    text = str(code)
+    name = _LANGUAGES_ZH.get(text) or _LANGUAGES_ZH.get(text.split("-")[0].lower())
+    return Localised(text, name or f"「{text}」")
 
 
 def _rollover(ctx: Context, rule_id: str) -> bool:
@@ -197,7 +211,8 @@ def pre_application_sequence(rec: dict[str, Any], ctx: Context) -> Iterator[Find
                     N_("{field} is dated {when}, after the application date {date}; the report "
                        "must come before the application"),
                     expected=f"<= {applied.isoformat()}", actual=when.isoformat(),
-                    field=f"att.{key}.{field}", when=when.isoformat(), date=applied.isoformat(),
+                    field=field_label(get_form(APP).schema, pointer("att", key, field)),
+                    when=when.isoformat(), date=applied.isoformat(),
                 )
         return
     issued = _d(rec.get("date" if ctx.form == QMS else "report_date"))
@@ -344,14 +359,15 @@ def _translations(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                 N_("{document} is in {language}; a Chinese translation must be attached"),
                 expected="att.translations[] entry", actual=doc.get("language"),
                 document=_label(APP, "att.translations.translates", code),
-                language=str(doc.get("language")),
+                language=_language(doc.get("language")),
             )
     for i, row in enumerate(rows):
         if isinstance(row, dict) and not _is_chinese(row.get("language")):
             yield ctx.error(
                 pointer("att", "translations", i, "language"),
                 N_("a translation must be in Chinese, not {language}"),
-                expected="zh-TW", actual=row.get("language"), language=str(row.get("language")),
+                expected="zh-TW", actual=row.get("language"),
+                language=_language(row.get("language")),
             )
 
 
@@ -473,11 +489,11 @@ def _x24_qms(app: dict[str, Any], rep: dict[str, Any], applied: date | None,
     where = ("att", "qms_or_inspection")
     yield from _factory(ctx, QMS, app, rep)
     yield from _same(ctx, APP, pointer(*where, "cert_no"), copy.get("cert_no"),
-                     rep.get("report_no"), "the certificate or report number")
+                     rep.get("report_no"), phrase(N_("the certificate or report number")))
     yield from _same(ctx, APP, pointer(*where, "issuer"), copy.get("issuer"),
-                     _obj(rep, "issuer").get("name"), "the issuing body")
+                     _obj(rep, "issuer").get("name"), phrase(N_("the issuing body")))
     yield from _same(ctx, APP, pointer(*where, "date"), copy.get("date"), rep.get("date"),
-                     "the date of issue")
+                     phrase(N_("the date of issue")))
     issued, valid_to = _d(rep.get("date")), _d(rep.get("valid_to"))
     if applied and ((issued and issued > applied) or (valid_to and valid_to < applied)):
         yield ctx.error(
@@ -513,9 +529,9 @@ def _x24_test(app: dict[str, Any], rep: dict[str, Any], applied: date | None,
     copy = _obj(app, "att", "test_report")
     yield from _factory(ctx, TEST, app, rep)
     yield from _same(ctx, APP, pointer("att", "test_report", "report_no"), copy.get("report_no"),
-                     rep.get("report_no"), "the test report number")
+                     rep.get("report_no"), phrase(N_("the test report number")))
     yield from _same(ctx, APP, pointer("att", "test_report", "date"), copy.get("date"),
-                     rep.get("report_date"), "the test report date")
+                     rep.get("report_date"), phrase(N_("the test report date")))
     when = _d(rep.get("report_date"))
     if applied and when and (when > applied or not within_lookback(when, applied, LOOKBACK_MONTHS)):
         yield ctx.error(
@@ -524,9 +540,10 @@ def _x24_test(app: dict[str, Any], rep: dict[str, Any], applied: date | None,
                "date {date}"),
             form=TEST, when=when.isoformat(), date=applied.isoformat(),
         )
-    checks = [("item", _norm, "the item"), ("cns_standard", _cns, "the CNS")]
+    checks = [("item", _norm, phrase(N_("the item"))),
+              ("cns_standard", _cns, phrase(N_("the CNS")))]
     if _text(app.get("item_class")):  # 分類 only binds when the application names one
-        checks.append(("item_class", _norm, "the class"))
+        checks.append(("item_class", _norm, phrase(N_("the class"))))
     for key, norm, what in checks:
         if norm(app.get(key)) != norm(rep.get(key)):
             yield ctx.error(
@@ -562,7 +579,8 @@ def _x24_exemption(app: dict[str, Any], rep: dict[str, Any], ctx: Context) -> It
                            "certification mark's report"), form=TEST)
         return
     yield from _same(ctx, APP, pointer("other_mark_exemption", "report_no"),
-                     claim.get("report_no"), used.get("basis"), "the other mark's report")
+                     claim.get("report_no"), used.get("basis"),
+                     phrase(N_("the other mark's report")))
     mine = {_norm(i) for i in claim.get("exempted_items") or []}
     theirs = {_norm(i) for i in used.get("items") or []}
     if mine != theirs:

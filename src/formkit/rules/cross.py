@@ -12,7 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..forms import get_form
+from ..i18n import N_, Localised
+from ..labels import choice, name_of
+from ..labels import value as shown_value
 from ..pointers import get, pointer
 from . import Case, CaseDoc, Context, case_rule
 from .mit_common import (
@@ -100,7 +103,7 @@ def _coverage(a7: dict[str, Any], a9: dict[str, Any], ctx: Context) -> Iterator[
                 "附件七's verdict is {verdict}; a corrective plan applies only when the verdict "
                 "asks for one"
             ),
-            verdict=str(summary.get("verdict")),
+            verdict=choice(A7, "/summary/verdict", summary.get("verdict")),
             form=A9,
         )
     rows = a9.get("rows")
@@ -122,8 +125,8 @@ def _coverage(a7: dict[str, Any], a9: dict[str, Any], ctx: Context) -> Iterator[
                     ),
                     row=i + 1,
                     name=ROW_NAMES[i],
-                    field=field,
-                    given=str(actual),
+                    field=Localised(field, f"{RATING_ZH[field]}項數"),
+                    given=shown_value(A9, pointer("rows", i, field), actual),
                     count=expected,
                     cat=cat[1],
                     label=RATING_ZH[field],
@@ -175,7 +178,7 @@ def _timeliness(
                 "the plan's effective submission date cannot be determined (submission_method "
                 "{method}); its timeliness cannot be checked"
             ),
-            method=str(a9.get("submission_method") or "-"),
+            method=choice(A9, "/submission_method", a9.get("submission_method") or "-"),
             form=A9,
         )
         return
@@ -212,7 +215,7 @@ def _timeliness(
                     "cap_submitted_date {submitted} differs from the date the plan counts as "
                     "submitted, {effective}"
                 ),
-                submitted=submitted.isoformat() if submitted else "-",
+                submitted=submitted.isoformat() if submitted else shown_value(A7, "", None),
                 expected=effective.isoformat(),
                 actual=summary.get("cap_submitted_date"),
                 form=A7,
@@ -293,6 +296,12 @@ def check_identity(case: Case, ctx: Context) -> Iterator[Finding]:
             yield _mismatch(ctx, what, doc, key, value, ref_doc, ref_key, ref_value)
 
 
+def _form_name(form_id: str) -> str:
+    """A form named in a message: its annex (附件七) in zh-TW, its id in en."""
+    form = get_form(form_id)
+    return Localised(form_id, form.annex or form.title)
+
+
 def _mismatch(
     ctx: Context,
     what: str,
@@ -311,11 +320,11 @@ def _mismatch(
     return report(
         pointer(*key.split(".")),
         N_("{key} {value} differs from {ref_key} {ref_value} of {ref_form}"),
-        key=key,
+        key=name_of(doc.form, pointer(*key.split("."))),
         value=value,
-        ref_key=ref_key,
+        ref_key=name_of(ref_doc.form, pointer(*ref_key.split("."))),
         ref_value=ref_value,
-        ref_form=ref_doc.form,
+        ref_form=_form_name(ref_doc.form),
         expected=ref_value,
         actual=value,
         form=doc.form,

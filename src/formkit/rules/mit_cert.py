@@ -14,6 +14,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..i18n import N_
+from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Context, deriver, rule
 from .mit_common import A11, as_date, obj
@@ -93,8 +94,8 @@ def check_prerequisites(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                     "issuance.{key} is required: the certificate is issued only after it "
                     "(category {category})"
                 ),
-                key=key,
-                category=str(rec.get("category")),
+                key=name_of(A11, pointer("issuance", key)),
+                category=choice(A11, "/category", rec.get("category")),
             )
     issued = as_date(rec.get("issue_date"))
     for key in ("review_passed_date", "contract_signed_date", "fee_paid_date"):
@@ -106,7 +107,7 @@ def check_prerequisites(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                     "issuance.{key} {day} is after the issue date {issued}; the certificate "
                     "may be issued only after it"
                 ),
-                key=key,
+                key=name_of(A11, pointer("issuance", key)),
                 day=day.isoformat(),
                 issued=issued.isoformat(),
             )

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ..dates import iso_date as as_date
+from ..dates import iso_date
+from ..i18n import label
 from . import Context
 from .periods import Deadline, deadline
+
+as_date = iso_date
 
 A7 = "mit/annex-07-qms-assessment"
 A9 = "mit/annex-09-corrective-plan"
@@ -72,9 +75,8 @@ def category_of(key: str) -> str:
 
 
 def rating_text(code: Any) -> str:
-    """A rating code with its verbatim label, readable in both message languages."""
-    label = RATING_ZH.get(code) if isinstance(code, str) else None
-    return f"{code} ({label})" if label else str(code)
+    """A rating code as a message parameter: its verbatim label (zh-TW), ``code (label)`` (en)."""
+    return label(code, RATING_ZH.get(code) if isinstance(code, str) else None)
 
 
 def obj(value: Any) -> dict[str, Any]:

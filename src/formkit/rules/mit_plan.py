@@ -13,6 +13,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..i18n import N_
+from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Context, deriver, rule
 from .mit_common import A9, as_date, blank, count, obj, taipei_date
@@ -82,7 +83,7 @@ def _dates(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                 "submission_method is {method}: transmitted_at is required, the time of "
                 "transmission decides the submission date"
             ),
-            method=str(method),
+            method=choice(A9, "/submission_method", method),
         )
     unused = {"postmark_date": method != "mail", "transmitted_at": method not in ("fax", "email")}
     for key, stray in unused.items():
@@ -90,8 +91,8 @@ def _dates(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             yield ctx.warning(
                 pointer(key),
                 N_("{key} is given but submission_method is {method}; it does not count"),
-                key=key,
-                method=str(method or "-"),
+                key=name_of(A9, pointer(key)),
+                method=choice(A9, "/submission_method", method or "-"),
             )
     submitted = as_date(rec.get("submitted_date"))
     received = as_date(rec.get("received_date"))

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..i18n import N_, Localised, shown
+from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Context, deriver, rule
 from .mit_common import (
@@ -43,6 +44,8 @@ from .mit_qms_closure import closure_findings
 from .periods import within_lookback
 
 _DEFECT_RATINGS = ("critical", "major", "minor", "slight")
+# AMB-01's two readings of 要點28①(三), as a message names them.
+_READINGS_ZH = {"cascade": "累進換算", "independent": "分別換算"}
 
 
 @deriver(
@@ -88,7 +91,7 @@ def check_prior_pass(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             path,
             N_("doc3.prior_date: the answer {answer} needs the date of the prior pass"),
-            answer=answer,
+            answer=choice(A7, "/doc3/answer", answer),
         )
     if prior is not None and ref is not None:
         within = within_lookback(prior, ref, 36)
@@ -106,7 +109,7 @@ def check_prior_pass(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                     "doc3.answer {answer}: the prior pass {prior} is more than three years "
                     "before the assessment date {date}; the answer must be 'no'"
                 ),
-                answer=answer,
+                answer=choice(A7, "/doc3/answer", answer),
                 prior=prior.isoformat(),
                 date=ref.isoformat(),
                 expected="no",
@@ -143,7 +146,7 @@ def check_prior_pass(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                     "section 二 must be rated (doc3.answer {answer}); sub-items without a "
                     "rating: {items}"
                 ),
-                answer=str(answer),
+                answer=choice(A7, "/doc3/answer", answer),
                 items=", ".join(missing),
             )
 
@@ -155,12 +158,12 @@ def check_recognized_certificate(rec: dict[str, Any], ctx: Context) -> Iterator[
     doc2 = obj(rec.get("doc2"))
     if doc2.get("answer") != "yes":
         return
-    for key in ("standard", "cert_no", "valid_to"):
-        if not doc2.get(key):
+    for name in ("standard", "cert_no", "valid_to"):
+        if not doc2.get(name):
             yield ctx.error(
-                pointer("doc2", key),
+                pointer("doc2", name),
                 N_("doc2.{key} is required when doc2.answer is 'yes'"),
-                key=key,
+                key=name_of(A7, pointer("doc2", name)),
             )
     valid_to = as_date(doc2.get("valid_to"))
     ref = assessment_date(rec)
@@ -198,12 +201,12 @@ def check_permit(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     doc1 = obj(rec.get("doc1"))
     if doc1.get("answer") != "yes":
         return
-    for key in ("permit_info", "valid_to"):
-        if not doc1.get(key):
+    for name in ("permit_info", "valid_to"):
+        if not doc1.get(name):
             yield ctx.error(
-                pointer("doc1", key),
+                pointer("doc1", name),
                 N_("doc1.{key} is required when doc1.answer is 'yes'"),
-                key=key,
+                key=name_of(A7, pointer("doc1", name)),
             )
     valid_to = as_date(doc1.get("valid_to"))
     ref = assessment_date(rec)
@@ -267,7 +270,8 @@ def check_fraction_rating(rec: dict[str, Any], ctx: Context) -> Iterator[Finding
             )
             continue
         derived = fraction_rating(n, k)
-        yield from _too_lenient(ctx, key, rating, derived, f"{k}/{n}")
+        basis = Localised(f"{k}/{n}", f"{n} 個中有 {k} 個未執行")
+        yield from _too_lenient(ctx, key, rating, derived, basis)
         has_basis = isinstance(k, int) or "spec" in ev or "records" in ev
         combined = _combined(key, ev)
         if rating is None or not has_basis or rating == "na":
@@ -298,8 +302,19 @@ def check_spec_records_rating(rec: dict[str, Any], ctx: Context) -> Iterator[Fin
     """A missing or incomplete spec or record sets a minimum rating per 附件八."""
     for key, ev, rating in _evidence(rec):
         derived = spec_records_rating(key, ev.get("spec"), ev.get("records"))
-        basis = f"spec={ev.get('spec', '-')}, records={ev.get('records', '-')}"
-        yield from _too_lenient(ctx, key, rating, derived, basis)
+        yield from _too_lenient(ctx, key, rating, derived, _spec_records(key, ev))
+
+
+def _spec_records(item: str, ev: dict[str, Any]) -> str:
+    """The worksheet's 執行規範 and 執行紀錄, as the basis of a minimum rating."""
+    spec, records = (
+        shown(choice(A7, pointer("items", item, "evidence", name), ev.get(name, "-")), "zh-TW")
+        for name in ("spec", "records")
+    )
+    return Localised(
+        f"spec={ev.get('spec', '-')}, records={ev.get('records', '-')}",
+        f"執行規範：{spec}；執行紀錄：{records}",
+    )
 
 
 @rule("MIT-R17", forms=A7, citation="S0 要點28②(一)2; 附件八 二.1.1, 1.2, 3.1")
@@ -318,7 +333,8 @@ def check_incident(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                 item=item_no(key),
             )
             continue
-        yield from _too_lenient(ctx, key, rating, "critical", "unremedied_incident")
+        incident = Localised("unremedied_incident", "曾造成安全危害或污染事件且未完成改善")
+        yield from _too_lenient(ctx, key, rating, "critical", incident)
 
 
 # -- 綜合評定 ----------------------------------------------------------------------------
@@ -346,11 +362,11 @@ def check_aggregation(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                 "under the {other} reading (AMB-01) the 統計 would be 嚴重 {c}, 主要 {m}, "
                 "次要 {n} and the verdict {verdict}"
             ),
-            other=other,
+            other=Localised(other, _READINGS_ZH[other]),
             c=theirs[0],
             m=theirs[1],
             n=theirs[2],
-            verdict=verdict(rec, found, theirs),
+            verdict=choice(A7, "/summary/verdict", verdict(rec, found, theirs)),
         )
 
 
@@ -406,21 +422,22 @@ def check_summary(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """The case type decides which of 案件編號 and 年度/季 is filled in."""
     summary = obj(rec.get("summary"))
     case_type = summary.get("case_type")
-    needed = {"application": "case_no", "tracking": "year_quarter"}.get(case_type)
+    needed = {"application": "case_no", "tracking": "year_quarter"}.get(str(case_type))
     if needed is None:
         return
     other = "year_quarter" if needed == "case_no" else "case_no"
+    kind = choice(A7, "/summary/case_type", case_type)
     if not summary.get(needed):
         yield ctx.error(
             pointer("summary", needed),
             N_("summary.{key} is required when summary.case_type is {case_type}"),
-            key=needed,
-            case_type=str(case_type),
+            key=name_of(A7, pointer("summary", needed)),
+            case_type=kind,
         )
     if summary.get(other):
         yield ctx.warning(
             pointer("summary", other),
             N_("summary.{key} is given although summary.case_type is {case_type}"),
-            key=other,
-            case_type=str(case_type),
+            key=name_of(A7, pointer("summary", other)),
+            case_type=kind,
         )

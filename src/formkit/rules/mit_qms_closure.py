@@ -12,15 +12,18 @@ from datetime import date
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..i18n import N_, Localised
+from ..labels import choice
 from ..pointers import pointer
 from . import Context
-from .mit_common import as_date, assessment_date, last_day_for_act, obj
+from .mit_common import A7, as_date, assessment_date, last_day_for_act, obj
 from .periods import deadline
 
 _DEADLINE = pointer("summary", "cap_deadline")
 _OUTCOME = pointer("summary", "cap_outcome")
 _SUBMITTED = pointer("summary", "cap_submitted_date")
+# The form prints these fields as blanks inside its options; a message names them so.
+_NAMES = {"cap_deadline": "矯正計畫期限", "cap_submitted_date": "矯正計畫提出日期"}
 
 
 def closure_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
@@ -73,7 +76,7 @@ def _stray_fields(summary: dict[str, Any], ctx: Context, code: str) -> Iterator[
                 "summary.cap_outcome is given but the verdict is {verdict}; the closure "
                 "belongs to the corrective-plan option"
             ),
-            verdict=code,
+            verdict=choice(A7, "/summary/verdict", code),
         )
     for key, path in (("cap_deadline", _DEADLINE), ("cap_submitted_date", _SUBMITTED)):
         if summary.get(key) is not None:
@@ -83,8 +86,8 @@ def _stray_fields(summary: dict[str, Any], ctx: Context, code: str) -> Iterator[
                     "summary.{key} is given but the verdict is {verdict}; it is printed under "
                     "the corrective-plan option only"
                 ),
-                key=key,
-                verdict=code,
+                key=Localised(key, _NAMES[key]),
+                verdict=choice(A7, "/summary/verdict", code),
             )
 
 
@@ -168,7 +171,7 @@ def _closure(
             _OUTCOME,
             N_("the plan was submitted on {submitted}; the closure to record is {outcome}"),
             submitted=submitted.isoformat(),
-            outcome="passed" if on_time else "failed",
+            outcome=choice(A7, _OUTCOME, "passed" if on_time else "failed"),
         )
     elif ctx.as_of is not None and ctx.as_of > last_day:
         yield ctx.warning(

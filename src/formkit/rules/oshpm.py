@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ..catalog import get_form
 from ..dates import iso_date as _d
 from ..findings import Finding
+from ..forms import get_form
 from ..i18n import N_
-from ..pointers import pointer
+from ..labels import field as field_label
+from ..pointers import matches, pointer
 from ..schema import date_pointers
 from . import Context, deriver, rule
 from .periods import deadline
@@ -131,7 +132,7 @@ def _review(rec: dict[str, Any], review: dict[str, Any], ctx: Context) -> Iterat
             yield ctx.error(
                 pointer("review", key),
                 N_("the authority's review is incomplete: {field} is missing"),
-                field=f"review.{key}",
+                field=field_label(get_form(ctx.form or PLAN).schema, pointer("review", key)),
             )
     reviewed, filed = _d(review.get("date")), _d(rec.get("date"))
     if reviewed and filed and reviewed < filed:
@@ -157,8 +158,6 @@ def _review(rec: dict[str, Any], review: dict[str, Any], ctx: Context) -> Iterat
 @rule("OSH-R20", forms=PLAN, citation="S4 §28")
 def effective_date(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """Dates before 2015-01-01 precede the 辦法; a record citing it then is suspect."""
-    from ..validate import matches  # the engine's pointer walker; imported late (cycle)
-
     form = get_form(ctx.form or PLAN)
     for pattern in date_pointers(form.schema):
         for path, value in matches(pattern, rec):

@@ -19,7 +19,9 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from ..dates import roc_short
 from ..errors import InputError
+from ..i18n import DEFAULT_LANG, N_, Localised, translate
 
 UNITS = ("day", "month", "year")
 
@@ -57,14 +59,15 @@ def _cn_number(text: str) -> int | None:
 class _Calendar:
     """Taiwan's rest days and holiday names for some years, from the ``holidays`` library."""
 
-    def __init__(self, rest: dict[str, str], names: dict[str, str]) -> None:
-        self.rest, self.names = rest, names
+    def __init__(self, rest: dict[str, str], names: dict[str, str],
+                 names_zh: dict[str, str]) -> None:
+        self.rest, self.names, self.names_zh = rest, names, names_zh
 
     def is_working_day(self, d: date) -> bool:
         return d.isoformat() not in self.rest
 
-    def get(self, d: date) -> str | None:
-        return self.names.get(d.isoformat())
+    def get(self, d: date, lang: str = "en") -> str | None:
+        return (self.names_zh if _is_zh(lang) else self.names).get(d.isoformat())
 
 
 def _holidays_stamp() -> str | None:
@@ -94,29 +97,33 @@ def _calendar(year: int) -> _Calendar:
     if stamp is not None:
         try:
             cached = json.loads(path.read_text(encoding="utf-8"))
-            return _Calendar(cached["rest"], cached["names"])
+            return _Calendar(cached["rest"], cached["names"], cached["names_zh"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
     import holidays
 
-    tw = holidays.TW(years=range(year - 1, year + 2))
-    rest, names = {}, {}
-    day, end = date(year - 1, 1, 1), date(year + 1, 12, 31)
-    while day <= end:
+    years = range(max(year - 1, date.min.year), min(year + 1, date.max.year) + 1)
+    tw = holidays.country_holidays("TW", years=years)
+    tw_zh = holidays.country_holidays("TW", years=years, language="zh_TW")
+    rest, names, names_zh = {}, {}, {}
+    first, end = date(years[0], 1, 1), date(years[-1], 12, 31)
+    for offset in range((end - first).days + 1):
+        day = first + timedelta(days=offset)
         if not tw.is_working_day(day):
             rest[day.isoformat()] = ""
         if (name := tw.get(day)) is not None:
             names[day.isoformat()] = str(name)
-        day += timedelta(days=1)
+            names_zh[day.isoformat()] = str(tw_zh.get(day) or name)
     if stamp is not None:
         try:
             from ..records import write_atomic
 
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps({"rest": rest, "names": names}).encode())
+            cached = {"rest": rest, "names": names, "names_zh": names_zh}
+            write_atomic(path, json.dumps(cached, ensure_ascii=False).encode())
         except OSError:
             pass  # an unwritable cache only costs the computation next time
-    return _Calendar(rest, names)
+    return _Calendar(rest, names, names_zh)
 
 
 def is_rest_day(d: date, extra_holidays: frozenset[date] = frozenset(),
@@ -129,11 +136,31 @@ def is_rest_day(d: date, extra_holidays: frozenset[date] = frozenset(),
     return not _calendar(d.year).is_working_day(d)
 
 
-def rest_day_name(d: date) -> str:
-    name = _calendar(d.year).get(d)
+def rest_day_name(d: date, lang: str = "en") -> str:
+    """The holiday's name (「春節」, "Chinese New Year"), else 星期六/Saturday or 星期日/Sunday;
+    "" for a working day."""
+    name = _calendar(d.year).get(d, lang)
     if name:
         return str(name)
-    return "Saturday" if d.weekday() == 5 else "Sunday" if d.weekday() == 6 else ""
+    weekend = {5: ("Saturday", "星期六"), 6: ("Sunday", "星期日")}.get(d.weekday())
+    return "" if weekend is None else weekend[_is_zh(lang)]
+
+
+def _is_zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def day_text(d: date) -> Localised:
+    """A date in an explanation: ISO in en, 「民國113年4月15日」 in zh-TW."""
+    return Localised(d.isoformat(), f"民國{roc_short(d)}")
+
+
+def period_text(n: int, unit: str) -> Localised:
+    """``1 month(s)`` in en, 「1 個月」 in zh-TW."""
+    return Localised(f"{n} {unit}(s)", f"{n} {_UNITS_ZH.get(unit, unit)}")
+
+
+_UNITS_ZH = {"day": "日", "month": "個月", "year": "年"}
 
 
 def month_end(year: int, month: int) -> date:
@@ -159,9 +186,9 @@ def period_end(first_day: date, n: int, unit: str) -> date:
     on the last day of that month when it has no corresponding day.
     """
     if unit not in UNITS:
-        raise InputError(f"unit must be one of {UNITS}, not {unit!r}")
+        raise InputError(N_("unit must be one of {units}, not {unit!r}"), units=UNITS, unit=unit)
     if n < 0:
-        raise InputError("a period cannot be negative")
+        raise InputError(N_("a period cannot be negative"))
     if unit == "day":
         return first_day + timedelta(days=n - 1)
     months = n * 12 if unit == "year" else n
@@ -189,15 +216,27 @@ class Deadline:
     def rolled(self) -> bool:
         return self.last_day != self.nominal
 
-    def explain(self) -> str:
-        text = (
-            f"event {self.event.isoformat()}; counting starts the next day "
-            f"({(self.event + timedelta(days=1)).isoformat()}); "
-            f"{self.n} {self.unit}(s) end on {self.nominal.isoformat()}"
+    def reasons(self, lang: str = DEFAULT_LANG) -> list[str]:
+        """Why each skipped day is a rest day (「星期日」, 「春節」), in ``lang``."""
+        holiday = translate(N_("holiday"), lang)
+        return [rest_day_name(d, lang) or holiday for d, _ in self.skipped]
+
+    def explain(self, lang: str = DEFAULT_LANG) -> str:
+        """How the last day was counted, in ``lang`` (zh-TW dates the ROC way)."""
+        text = translate(
+            N_("event {event}; counting starts the next day ({start}); {period} end on {nominal}"),
+            lang,
+            {"event": day_text(self.event), "start": day_text(self.event + timedelta(days=1)),
+             "period": period_text(self.n, self.unit), "nominal": day_text(self.nominal)},
         )
         if self.rolled:
-            days = ", ".join(f"{d.isoformat()} ({why})" for d, why in self.skipped)
-            text += f"; rest days {days}: the last day moves to {self.last_day.isoformat()}"
+            days = [translate(N_("{day} ({name})"), lang, {"day": day_text(d), "name": why})
+                    for (d, _), why in zip(self.skipped, self.reasons(lang), strict=True)]
+            text += translate(
+                N_("; rest days {days}: the last day moves to {last_day}"), lang,
+                {"days": (", " if lang == "en" else "、").join(days),
+                 "last_day": day_text(self.last_day)},
+            )
         return text
 
 
@@ -256,15 +295,18 @@ def notice_in_time(notice: date, event: date, n_days: int) -> bool:
 _PERIOD = re.compile(r"\s*([0-9]+|[一二兩三四五六七八九十百]+)\s*([a-z個月日天年]+)\s*(?:內)?\s*")
 
 
+_PERIOD_HELP = N_("cannot read the period {period!r}; write it like '1 month' or '30 days'")
+
+
 def parse_period(text: str) -> tuple[int, str]:
     """``"1 month"``, ``"6 months"``, ``"30 days"``, ``"三個月"``, ``"15日"`` → (n, unit)."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
     m = _PERIOD.fullmatch(s)
     if not m:
-        raise InputError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+        raise InputError(_PERIOD_HELP, period=text)
     num, word = m.groups()
     n = int(num) if num.isascii() else _cn_number(num)
     unit = _UNIT_WORDS.get(word)
     if n is None or unit is None:
-        raise InputError(f"cannot read the period {text!r}; write it like '1 month' or '30 days'")
+        raise InputError(_PERIOD_HELP, period=text)
     return n, unit

@@ -13,7 +13,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UnknownFormError
+from .errors import InputError, UnknownFormError, UnknownSchemeError
+from .i18n import N_
 from .resources import data_dir
 
 SCHEMES = ("mit", "cnsmark", "cnsmark-legacy", "ciyue", "oshpm")
@@ -46,12 +47,14 @@ class Form:
     @cached_property
     def schema(self) -> dict[str, Any]:
         path = data_dir("schemas") / self.scheme / f"{self.name}.schema.json"
-        return json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return schema
 
     @cached_property
     def sample(self) -> dict[str, Any]:
         path = data_dir("samples") / self.scheme / f"{self.name}.json"
-        return json.loads(path.read_text(encoding="utf-8"))
+        sample: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return sample
 
     def template(self, kind: str) -> Path | None:
         """A hand-made template (``html`` or ``docx``) shipped with the form, if any."""
@@ -78,7 +81,7 @@ def _load(path: Path) -> Form:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:  # a broken form file is a packaging bug, but say where
-        raise InputError(f"{path}: {exc}") from exc
+        raise InputError(N_("{file}: {error}"), file=str(path), error=str(exc)) from exc
     return Form(
         id=doc["id"],
         title=doc["title"],
@@ -102,18 +105,23 @@ def _forms() -> dict[str, Form]:
         form = _load(path)
         expected = f"{path.parent.parent.name}/{path.parent.name}"
         if form.id != expected:
-            raise InputError(f"{path}: id {form.id!r} does not match its folder {expected!r}")
+            raise InputError(N_("{file}: id {id!r} does not match its folder {folder!r}"),
+                             file=str(path), id=form.id, folder=expected)
         forms[form.id] = form
     return forms
 
 
 def catalog(scheme: str | None = None) -> list[Form]:
-    """Every form, in catalogue order, optionally of one scheme."""
+    """Every form, in catalogue order, optionally of one scheme (any case: ``MIT``).
+
+    An unknown scheme raises :class:`UnknownSchemeError` (an :class:`UnknownFormError`)."""
     forms = list(_forms().values())
     if scheme is not None:
-        if scheme not in SCHEMES:
-            raise UnknownFormError(scheme, difflib.get_close_matches(scheme, SCHEMES, n=3))
-        forms = [f for f in forms if f.scheme == scheme]
+        key = scheme.lower()
+        if key not in SCHEMES:
+            raise UnknownSchemeError(scheme, SCHEMES,
+                                     difflib.get_close_matches(key, SCHEMES, n=3))
+        forms = [f for f in forms if f.scheme == key]
     return forms
 
 

@@ -2,7 +2,8 @@
 
 ``fill`` and ``validate`` share one pipeline:
 
-1. normalise: ROC dates typed by users become ISO (each change is reported);
+1. normalise: ROC dates typed by users become ISO, and choices given by their
+   printed label become their code (each change is reported);
 2. schema: JSON Schema 2020-12 with format checking;
 3. derive: each form's derivers compute the readOnly fields on a copy; a value
    given in the input that disagrees with the computed one is an error under
@@ -23,15 +24,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import limits
+from . import labels, limits
 from . import rules as registry
-from .catalog import Form, get_form
 from .dates import is_iso, to_iso
 from .errors import InputError
 from .findings import Finding, has_errors
-from .i18n import N_
-from .pointers import escape
-from .schema import date_pointers, read_only_pointers, schema_findings
+from .forms import Form, get_form
+from .i18n import N_, Localised, translate
+from .pointers import escape, get_pointer, matches, set_pointer
+from .schema import (
+    choice_fields,
+    date_pointers,
+    match_choice,
+    read_only_pointers,
+    schema_findings,
+)
 
 log = logging.getLogger("formkit")
 
@@ -61,55 +68,21 @@ class Report:
             "findings": [f.as_dict(lang) for f in self.findings],
         }
 
+    def summary(self, lang: str = "zh-TW") -> str:
+        """The line that closes the text report: 「ciyue/fee-quote：有 3 項錯誤」."""
+        if self.valid:
+            return translate(N_("{form}: valid"), lang, {"form": self.form})
+        params = {"form": self.form, "count": len(self.errors)}
+        return translate(N_("{form}: invalid: {count} error(s)"), lang, params)
+
 
 def resolve(form: str | Form) -> Form:
     return form if isinstance(form, Form) else get_form(form)
 
 
-def matches(pattern: str, record: Any) -> Iterator[tuple[str, Any]]:
-    """Concrete (pointer, value) pairs for a pattern with ``*`` array wildcards."""
-    parts = pattern.split("/")[1:] if pattern else []
-
-    def walk(node: Any, i: int, prefix: str) -> Iterator[tuple[str, Any]]:
-        if i == len(parts):
-            yield prefix, node
-            return
-        part = parts[i]
-        if part == "*":
-            if isinstance(node, list):
-                for idx, item in enumerate(node):
-                    yield from walk(item, i + 1, f"{prefix}/{idx}")
-        elif isinstance(node, dict) and part in node:
-            yield from walk(node[part], i + 1, f"{prefix}/{escape(part)}")
-
-    yield from walk(record, 0, "")
-
-
-def _set_pointer(record: Any, ptr: str, value: Any) -> None:
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
-    node = record
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    if isinstance(node, list):
-        node[int(parts[-1])] = value
-    else:
-        node[parts[-1]] = value
-
-
-def _get_pointer(record: Any, ptr: str) -> Any:
-    node = record
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]:
-        if isinstance(node, list):
-            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
-
-
 def normalise(form: Form, record: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
-    """Return a copy with ROC dates rewritten as ISO, and a finding for each rewrite."""
+    """Return a copy with ROC dates rewritten as ISO and choices given by their printed
+    label (「郵寄」) rewritten as their code (``mail``), and an info finding for each rewrite."""
     out = copy.deepcopy(record)
     notes = []
     for pattern in date_pointers(form.schema):
@@ -117,19 +90,39 @@ def normalise(form: Form, record: dict[str, Any]) -> tuple[dict[str, Any], list[
             if isinstance(value, str) and not is_iso(value):
                 iso = to_iso(value)
                 if iso is not None:
-                    _set_pointer(out, ptr, iso)
+                    set_pointer(out, ptr, iso)
                     notes.append(
                         Finding(
                             rule="schema",
                             severity="info",
                             path=ptr,
-                            message=N_("{field}: read the date {value} as {iso}"),
-                            citation="DESIGN §2.2",
-                            params={"field": ptr, "value": value, "iso": iso},
+                            template=N_("{field}: read the date {value} as {iso}"),
+                            citation="",
+                            params={"field": labels.field(form.schema, ptr), "value": value,
+                                    "iso": iso},
                             expected=iso,
                             actual=value,
                         )
                     )
+    for pattern, options in choice_fields(form.schema).items():
+        for ptr, value in list(matches(pattern, out)):
+            code = match_choice(options, value)
+            if code is None or code == value and type(code) is type(value):
+                continue  # a code already, or no option's: the schema says which
+            set_pointer(out, ptr, code)
+            notes.append(
+                Finding(
+                    rule="schema",
+                    severity="info",
+                    path=ptr,
+                    template=N_("{field}: read {value} as the option {label}"),
+                    citation="",
+                    params={"field": labels.field(form.schema, ptr), "value": value,
+                            "label": labels.choice(form, ptr, code)},
+                    expected=code,
+                    actual=value,
+                )
+            )
     return out, notes
 
 
@@ -154,24 +147,43 @@ def _derive(
         owns.update(spec.owns)
     default_owner = form.rules[0] if form.rules else "schema"
     for pattern in read_only_pointers(form.schema):
-        for ptr, given in matches(pattern, record):
-            computed = _get_pointer(filled, ptr)
-            if given != computed or type(given) is bool and type(computed) is not bool:
-                rule_id = _owner(owns, pattern, default_owner)
-                spec = registry.all_rules().get(rule_id)
+        for top, given_top in matches(pattern, record):
+            rule_id = _owner(owns, pattern, default_owner)
+            owner = registry.all_rules().get(rule_id)
+            for ptr, given, computed in _differences(top, given_top, get_pointer(filled, top)):
                 findings.append(
                     Finding(
                         rule=rule_id,
                         severity="error",
                         path=ptr,
-                        message=N_("{field}: the given value {actual} differs from the computed value {expected}"),
-                        citation=spec.citation if spec else "",
-                        params={"field": ptr, "actual": given, "expected": computed},
+                        template=N_(
+                            "{field}: the given value {actual} differs from the computed "
+                            "value {expected}"
+                        ),
+                        citation=owner.citation if owner else "",
+                        params={
+                            "field": labels.field(form.schema, ptr),
+                            "actual": labels.value(form, ptr, given),
+                            "expected": labels.value(form, ptr, computed),
+                        },
                         expected=computed,
                         actual=given,
                     )
                 )
     return filled, findings
+
+
+def _differences(ptr: str, given: Any, computed: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Where a given derived value differs from the computed one, as deep as both agree in
+    shape: a fee line's amount rather than the whole list of lines."""
+    if isinstance(given, dict) and isinstance(computed, dict):
+        for key in [*computed, *(k for k in given if k not in computed)]:
+            yield from _differences(f"{ptr}/{escape(key)}", given.get(key), computed.get(key))
+    elif isinstance(given, list) and isinstance(computed, list) and len(given) == len(computed):
+        for i, (one, other) in enumerate(zip(given, computed, strict=True)):
+            yield from _differences(f"{ptr}/{i}", one, other)
+    elif given != computed or type(given) is bool and type(computed) is not bool:
+        yield ptr, given, computed
 
 
 def _run_rules(
@@ -190,9 +202,9 @@ def _run_rules(
                     rule=spec.id,
                     severity="error",
                     path="",
-                    message=N_("this rule could not be evaluated on the record: {detail}"),
+                    template=N_("this rule could not be evaluated on the record: {detail}"),
                     citation=spec.citation,
-                    params={"detail": type(exc).__name__},
+                    params={"detail": Localised(type(exc).__name__, "資料之結構不如預期")},
                 )
             )
             continue
@@ -213,7 +225,9 @@ def _run(
 ) -> Report:
     form = resolve(form)
     if not isinstance(record, dict):
-        raise InputError(f"a record must be a JSON object, not {type(record).__name__}")
+        from .records import json_kind
+
+        raise InputError(N_("a record must be a JSON object, not {kind}"), kind=json_kind(record))
     over = limits.record_findings(record)
     if over:  # too large to check: neither the schema nor the rules run on it
         return Report(form=form.id, record=record, findings=_sorted(over))
@@ -221,13 +235,15 @@ def _run(
     normalised, notes = normalise(form, record)
     schema_errors = list(schema_findings(form.schema, normalised))
     schema_ok = not schema_errors
-    filled, derived_errors = normalised, []
+    filled: dict[str, Any] = normalised
+    derived_errors: list[Finding] = []
     try:
         filled, derived_errors = _derive(form, normalised, ctx)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         if schema_ok:
             log.warning("derivation for %s failed: %s", form.id, exc)
-            raise InputError(f"{form.id}: derived fields could not be computed: {exc}") from exc
+            raise InputError(N_("{form}: derived fields could not be computed: {error}"),
+                             form=form.id, error=str(exc)) from exc
     rule_findings = _run_rules(form, filled, ctx, schema_ok)
     findings = _sorted(schema_errors + derived_errors + rule_findings + notes)
     return Report(form=form.id, record=filled, findings=findings)

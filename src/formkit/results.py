@@ -1,0 +1,51 @@
+"""What a parse returns (:func:`formkit.parse_pdf`): the record read back, where it
+came from, how sure each value is, and the findings of its validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import Finding, has_errors
+from .pointers import dotted_to_pointer
+
+# A value read with confidence below this is listed for review. The text and
+# fields routes give 1.0 only to values they read without any guess; OCR
+# never reaches it for text (DESIGN: never report OCR guesses as certain).
+REVIEW_BELOW = 0.95
+
+
+@dataclass
+class ParseResult:
+    form: str
+    source: str
+    data: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+    confidence: dict[str, float] | None = None
+    empty: list[str] = field(default_factory=list)
+    draft: bool = False
+
+    @property
+    def review(self) -> list[str]:
+        """Fields a person should check: every value read with less than full confidence."""
+        return sorted(k for k, v in (self.confidence or {}).items() if v < REVIEW_BELOW)
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.findings)
+
+    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "form": self.form,
+            "source": self.source,
+            "data": self.data,
+            "findings": [f.as_dict(lang) for f in self.findings],
+        }
+        if self.confidence is not None:
+            out["confidence"] = {dotted_to_pointer(k): v
+                                 for k, v in sorted(self.confidence.items())}
+            out["empty"] = [dotted_to_pointer(k) for k in self.empty]
+            out["review"] = [dotted_to_pointer(k) for k in self.review]
+        if self.draft:
+            out["draft"] = True
+        return out
