@@ -17,8 +17,8 @@ code on the pages is the CID of the glyph it names. Any font that does not
 pass (TrueType, bitmap, colour, variable, fonts with missing glyphs, CID≠GID)
 is written by WeasyPrint's own code, unchanged.
 
-WeasyPrint is pinned (pyproject.toml); :func:`install` does nothing on another
-version, so output stays correct, only larger.
+WeasyPrint is held to its 70 series (pyproject.toml); :func:`install` does nothing on
+another, so output stays correct, only larger.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 log = logging.getLogger("formkit")
 
-WEASYPRINT_VERSION = "70.0"
+WEASYPRINT_SERIES = "70."  # the internals replaced here are WeasyPrint 70's
 _installed = False
 enabled = True  # tests compare with WeasyPrint's own writer by setting this to False
 # Tables that never matter for a CFF subset embedded in a PDF.
@@ -40,7 +40,7 @@ _DROP = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GDEF", b"GPOS", b"GSUB",
 
 
 def install() -> bool:
-    """Use the compact font writer from now on; False when WeasyPrint is not the pinned one."""
+    """Use the compact font writer from now on; False when WeasyPrint is not of the 70 series."""
     global _installed
     if _installed:
         return True
@@ -48,9 +48,9 @@ def install() -> bool:
     import weasyprint.pdf as wp_pdf
     import weasyprint.pdf.fonts as wp_fonts
 
-    if weasyprint.__version__ != WEASYPRINT_VERSION:
-        log.debug("WeasyPrint %s is not %s: fonts are written by WeasyPrint itself",
-                  weasyprint.__version__, WEASYPRINT_VERSION)
+    if not weasyprint.__version__.startswith(WEASYPRINT_SERIES):
+        log.debug("WeasyPrint %s is not %sx: fonts are written by WeasyPrint itself",
+                  weasyprint.__version__, WEASYPRINT_SERIES)
         return False
     from weasyprint.text.ffi import ffi
 
