@@ -85,44 +85,28 @@ def normalise(form: Form, record: dict[str, Any]) -> tuple[dict[str, Any], list[
     label (「郵寄」) rewritten as their code (``mail``), and an info finding for each rewrite."""
     out = copy.deepcopy(record)
     notes = []
+
+    def rewrite(ptr: str, given: Any, value: Any, template: str, **params: Any) -> None:
+        set_pointer(out, ptr, value)
+        notes.append(Finding(rule="schema", severity="info", path=ptr, template=template,
+                             citation="", expected=value, actual=given,
+                             params={"field": labels.field(form.schema, ptr), "value": given,
+                                     **params}))
+
     for pattern in date_pointers(form.schema):
         for ptr, value in list(matches(pattern, out)):
             if isinstance(value, str) and not is_iso(value):
                 iso = to_iso(value)
                 if iso is not None:
-                    set_pointer(out, ptr, iso)
-                    notes.append(
-                        Finding(
-                            rule="schema",
-                            severity="info",
-                            path=ptr,
-                            template=N_("{field}: read the date {value} as {iso}"),
-                            citation="",
-                            params={"field": labels.field(form.schema, ptr), "value": value,
-                                    "iso": iso},
-                            expected=iso,
-                            actual=value,
-                        )
-                    )
+                    rewrite(ptr, value, iso, N_("{field}: read the date {value} as {iso}"),
+                            iso=iso)
     for pattern, options in choice_fields(form.schema).items():
         for ptr, value in list(matches(pattern, out)):
             code = match_choice(options, value)
             if code is None or code == value and type(code) is type(value):
                 continue  # a code already, or no option's: the schema says which
-            set_pointer(out, ptr, code)
-            notes.append(
-                Finding(
-                    rule="schema",
-                    severity="info",
-                    path=ptr,
-                    template=N_("{field}: read {value} as the option {label}"),
-                    citation="",
-                    params={"field": labels.field(form.schema, ptr), "value": value,
-                            "label": labels.choice(form, ptr, code)},
-                    expected=code,
-                    actual=value,
-                )
-            )
+            rewrite(ptr, value, code, N_("{field}: read {value} as the option {label}"),
+                    label=labels.choice(form, ptr, code))
     return out, notes
 
 

@@ -134,17 +134,7 @@ def _index(part: str) -> int | None:
 
 def get(record: Any, key: str, default: Any = None) -> Any:
     """The value at a dotted key (``summary.found.major``, ``rows.0.finding``)."""
-    node = record
-    for part in key.split(".") if key else ():
-        if isinstance(node, dict):
-            node = node.get(part, _MISSING)
-        elif isinstance(node, list) and (idx := _index(part)) is not None and idx < len(node):
-            node = node[idx]
-        else:
-            return default
-        if node is _MISSING:
-            return default
-    return node
+    return get_pointer(record, dotted_to_pointer(key), default)
 
 
 def leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
