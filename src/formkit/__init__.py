@@ -12,8 +12,6 @@ import os
 from datetime import date
 from typing import Any, BinaryIO
 
-from .case import CaseReport
-from .engine import Report
 from .errors import (
     EnvironmentProblem,
     FormkitError,
@@ -33,7 +31,7 @@ from .forms import Form
 from .forms import catalog as _catalog
 from .forms import get_form as _get_form
 from .limits import Limits
-from .results import ParseResult
+from .results import CaseReport, ParseResult, Report
 from .rules.periods import Deadline
 
 __version__ = "0.1.0"

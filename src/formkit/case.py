@@ -9,7 +9,6 @@ through their embedded data.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,35 +16,10 @@ from typing import Any
 from . import rules as registry
 from .engine import fill
 from .errors import InputError
-from .findings import Finding, has_errors
-from .i18n import N_, Localised, translate
+from .findings import Finding
+from .i18n import N_
 from .records import read_json
-
-
-@dataclass
-class CaseReport:
-    forms: list[str]
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not has_errors(self.findings)
-
-    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
-        return {
-            "form": None,
-            "forms": self.forms,
-            "valid": self.valid,
-            "findings": [f.as_dict(lang) for f in self.findings],
-        }
-
-    def summary(self, lang: str = "zh-TW") -> str:
-        """The line that closes the text report of ``formkit check``."""
-        params = {"count": len(self.forms),
-                  "forms": Localised(", ".join(self.forms), "、".join(self.forms))}
-        if self.valid:
-            return translate(N_("case of {count} form(s) {forms}: consistent"), lang, params)
-        return translate(N_("case of {count} form(s) {forms}: inconsistent"), lang, params)
+from .results import CaseReport
 
 
 def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, Any], str]]:

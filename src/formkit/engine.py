@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -28,10 +27,11 @@ from . import labels, limits
 from . import rules as registry
 from .dates import is_iso, to_iso
 from .errors import InputError
-from .findings import Finding, has_errors
+from .findings import Finding
 from .forms import Form, get_form
-from .i18n import N_, Localised, translate
+from .i18n import N_, Localised
 from .pointers import escape, get_pointer, matches, set_pointer
+from .results import Report
 from .schema import (
     choice_fields,
     date_pointers,
@@ -43,37 +43,6 @@ from .schema import (
 log = logging.getLogger("formkit")
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-@dataclass
-class Report:
-    """The outcome of ``fill`` or ``validate``: the filled record and the findings."""
-
-    form: str
-    record: dict[str, Any]
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not has_errors(self.findings)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
-        return {
-            "form": self.form,
-            "valid": self.valid,
-            "findings": [f.as_dict(lang) for f in self.findings],
-        }
-
-    def summary(self, lang: str = "zh-TW") -> str:
-        """The line that closes the text report: 「ciyue/fee-quote：有 3 項錯誤」."""
-        if self.valid:
-            return translate(N_("{form}: valid"), lang, {"form": self.form})
-        params = {"form": self.form, "count": len(self.errors)}
-        return translate(N_("{form}: invalid: {count} error(s)"), lang, params)
 
 
 def resolve(form: str | Form) -> Form:

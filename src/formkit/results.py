@@ -1,5 +1,6 @@
-"""What a parse returns (:func:`formkit.parse_pdf`): the record read back, where it
-came from, how sure each value is, and the findings of its validation."""
+"""What the API returns: :class:`Report` (``fill``, ``validate``), :class:`ParseResult`
+(``parse_pdf``: the record read back, where it came from, how sure each value is) and
+:class:`CaseReport` (``check_case``). Light on purpose: ``import formkit`` loads them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Finding, has_errors
+from .i18n import N_, Localised, translate
 from .pointers import dotted_to_pointer
 
 # A value read with confidence below this is listed for review. The text and
@@ -49,3 +51,60 @@ class ParseResult:
         if self.draft:
             out["draft"] = True
         return out
+
+
+@dataclass
+class Report:
+    """The outcome of ``fill`` or ``validate``: the filled record and the findings."""
+
+    form: str
+    record: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "valid": self.valid,
+            "findings": [f.as_dict(lang) for f in self.findings],
+        }
+
+    def summary(self, lang: str = "zh-TW") -> str:
+        """The line that closes the text report: 「ciyue/fee-quote：有 3 項錯誤」."""
+        if self.valid:
+            return translate(N_("{form}: valid"), lang, {"form": self.form})
+        params = {"form": self.form, "count": len(self.errors)}
+        return translate(N_("{form}: invalid: {count} error(s)"), lang, params)
+
+
+@dataclass
+class CaseReport:
+    forms: list[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.findings)
+
+    def as_dict(self, lang: str = "zh-TW") -> dict[str, Any]:
+        return {
+            "form": None,
+            "forms": self.forms,
+            "valid": self.valid,
+            "findings": [f.as_dict(lang) for f in self.findings],
+        }
+
+    def summary(self, lang: str = "zh-TW") -> str:
+        """The line that closes the text report of ``formkit check``."""
+        params = {"count": len(self.forms),
+                  "forms": Localised(", ".join(self.forms), "、".join(self.forms))}
+        if self.valid:
+            return translate(N_("case of {count} form(s) {forms}: consistent"), lang, params)
+        return translate(N_("case of {count} form(s) {forms}: inconsistent"), lang, params)
