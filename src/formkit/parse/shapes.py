@@ -315,12 +315,12 @@ def _squares(dark: np.ndarray, nominal: float) -> list[tuple[int, int, int]]:
         y, x = ys[ok], xs[ok]
         if len(y) == 0:
             continue
-        sides = np.minimum.reduce([
+        sides = np.stack([
             (ch[y, x + s] - ch[y, x]) / s,
             (ch[y + s - t, x + s] - ch[y + s - t, x]) / s,
             (cv[y + s, x] - cv[y, x]) / s,
             (cv[y + s, x + s - t] - cv[y, x + s - t]) / s,
-        ])
+        ]).min(axis=0)
         outer = rect(y - 1, x - 1, y + s + 1, x + s + 1) - rect(y, x, y + s, x + s)
         ring = outer / ((s + 2) ** 2 - s * s)
         good = (sides >= 0.92) & (ring <= 0.12)
@@ -348,7 +348,7 @@ def _boxes(kept: list[tuple[int, int, int]], dark: np.ndarray) -> list[Box]:
     if not kept:
         return []
     # Boxes on a page share one size; a square of another size is a glyph (口).
-    common = int(np.bincount(np.array([s for _, _, s in kept])).argmax())
+    common = int(np.argmax(np.bincount(np.array([s for _, _, s in kept]))))
     out = []
     for y, x, s in kept:
         if abs(s - common) > max(2, round(common * 0.06)):
