@@ -468,6 +468,19 @@ def _write(output: str, data: bytes) -> None:
     write_atomic(output, data)
 
 
+def _not_over_input(source: str, output: str | None) -> None:
+    """Refuse, before any work, an output that is the input file itself."""
+    if source == "-" or output in (None, "-"):
+        return
+    try:
+        same = os.path.samefile(source, output)
+    except OSError:
+        return
+    if same:
+        _fail(N_("{output}: this is the input file; writing there would overwrite it "
+                 "(choose another -o)"), output=output)
+
+
 def _output_kind(output: str, to: str | None, kinds: tuple[str, ...]) -> str:
     """The type of an output: ``--to``, else the file name's suffix."""
     if to is not None:
@@ -574,6 +587,7 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
     from .engine import fill
 
     kind = _output_kind(output, to, FILL_TYPES)
+    _not_over_input(data, output)
     from .forms import get_form
 
     lang = _lang()
@@ -733,6 +747,7 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
         max_memory_mib=max_memory or None,
     )
     reference = _as_of(as_of)
+    _not_over_input(submitted, output)
     source: Any = submitted
     if submitted == "-":
         source = io.BytesIO(sys.stdin.buffer.read(max_bytes + 1))

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -226,6 +227,22 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     removes it (:func:`remove_stale_temp_files`).
     """
     target = Path(path)
+    if target.is_symlink():  # replace the file the link points to; the link stays
+        target = Path(os.path.realpath(target))
+    try:
+        kind = target.stat().st_mode
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise InputError(N_("{file}: is a folder, not a file"), file=str(target))
+    if kind is not None and not stat.S_ISREG(kind):  # a device or a FIFO: written to, as is
+        try:
+            with target.open("wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise InputError(N_("{file}: cannot be written ({reason})"), file=str(target),
+                             reason=exc.strerror or str(exc)) from exc
+        return
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(N_("{file}: folder {folder} does not exist"), file=str(target),
@@ -251,8 +268,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def _mode_for(target: Path) -> int:
+    # The permission bits of the file replaced, never its setuid, setgid or sticky bit.
     try:
-        return target.stat().st_mode & 0o7777
+        return target.stat().st_mode & 0o777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)

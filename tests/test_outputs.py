@@ -1,0 +1,79 @@
+"""Where ``-o`` writes: a symlink's target, a FIFO or device as it is, never over the input,
+never with the setuid bit of the file it replaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formkit.cli import main
+from formkit.forms import get_form
+from formkit.records import write_atomic
+
+FORM = "mit/annex-09-corrective-plan"
+
+
+@pytest.fixture
+def record_file(tmp_path: Path) -> Path:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(get_form(FORM).sample, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_symlink_keeps_pointing_at_the_file_written(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == b"new"
+
+
+def test_the_setuid_bit_of_the_file_replaced_is_not_carried_over(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o4755)
+    write_atomic(target, b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+
+
+def test_a_fifo_is_written_to_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b"through the pipe")
+    reader.join(10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_folder_is_refused(tmp_path: Path, record_file: Path) -> None:
+    result = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(tmp_path),
+                                       "--to", "json"])
+    assert result.exit_code == 2 and "這是資料夾，不是檔案" in result.stderr
+
+
+def test_parse_never_writes_over_the_submitted_file(tmp_path: Path, record_file: Path) -> None:
+    pdf = tmp_path / "x.pdf"
+    filled = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(pdf)])
+    assert filled.exit_code == 0, filled.stderr
+    before = pdf.read_bytes()
+    result = CliRunner().invoke(main, ["parse", str(pdf), "-o", str(pdf)])
+    assert result.exit_code == 2 and "這是輸入檔本身" in result.stderr
+    assert pdf.read_bytes() == before
+
+
+def test_fill_never_writes_over_its_record(record_file: Path) -> None:
+    before = record_file.read_bytes()
+    result = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(record_file)])
+    assert result.exit_code == 2 and "這是輸入檔本身" in result.stderr
+    assert record_file.read_bytes() == before
