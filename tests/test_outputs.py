@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -77,3 +79,20 @@ def test_fill_never_writes_over_its_record(record_file: Path) -> None:
     result = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(record_file)])
     assert result.exit_code == 2 and "這是輸入檔本身" in result.stderr
     assert record_file.read_bytes() == before
+
+
+def test_an_endless_input_is_read_only_up_to_the_cap() -> None:
+    result = CliRunner().invoke(main, ["validate", FORM, "/dev/zero"])
+    assert result.exit_code == 2 and "/dev/zero：大於 2 MiB" in result.stderr
+
+
+def test_a_fifo_in_a_case_folder_is_refused_not_waited_on(tmp_path: Path,
+                                                          record_file: Path) -> None:
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "a.json").write_text(json.dumps(
+        {"form": FORM, "data": get_form(FORM).sample}, ensure_ascii=False), encoding="utf-8")
+    os.mkfifo(tmp_path / "case" / "b.json")
+    done = subprocess.run([sys.executable, "-m", "formkit.cli", "check", str(tmp_path / "case")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "b.json：不是一般檔案" in done.stderr

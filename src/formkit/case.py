@@ -50,6 +50,10 @@ def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], s
         return _documents_from_json(read_json(p), str(p))
     docs = []
     for child in sorted(p.iterdir()):
+        if child.suffix.lower() in (".json", ".pdf") and not child.is_file():
+            # a FIFO would hold the check until someone writes to it; a device, for ever
+            raise InputError(N_("{file}: not a regular file; a case folder holds files only"),
+                             file=str(child))
         if child.suffix.lower() == ".json":
             docs.extend(_documents_from_json(read_json(child), str(child)))
         elif child.suffix.lower() == ".pdf":

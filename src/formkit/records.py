@@ -55,10 +55,14 @@ def read_json(source: str | os.PathLike[str]) -> Any:
             raise InputError(N_("{file}: larger than {mib} MiB"), file=name,
                              mib=MAX_RECORD_BYTES // 2**20)
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as fh:  # the size a file reports may not be what it holds
+                raw = fh.read(MAX_RECORD_BYTES + 1)  # (/dev/zero, a FIFO, a growing file)
         except OSError as exc:
             raise InputError(N_("{file}: cannot read: {reason}"), file=name,
                              reason=os_reason(exc)) from exc
+        if len(raw) > MAX_RECORD_BYTES:
+            raise InputError(N_("{file}: larger than {mib} MiB"), file=name,
+                             mib=MAX_RECORD_BYTES // 2**20)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

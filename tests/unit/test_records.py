@@ -89,10 +89,10 @@ def test_read_json_refuses_files_over_the_size_cap(tmp_path, monkeypatch):
 def test_read_json_reports_an_unreadable_file(tmp_path, monkeypatch):
     path = write(tmp_path / "locked.json", "{}")
 
-    def refuse(self):
+    def refuse(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError, match=r"locked\.json: cannot read: Permission denied"):
         read_json(path)
 
