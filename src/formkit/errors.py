@@ -41,12 +41,6 @@ from .masking import redact_text
 _WHERE = ("file", "line", "column", "field", "form", "limit")
 
 
-def _shown(value: Any, lang: str) -> Any:
-    """A parameter as shown in ``lang``: translatable values in that language."""
-    text = getattr(value, "text", None)
-    return text(lang) if callable(text) else value
-
-
 def _restore(cls: type[FormkitError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
     exc = cls.__new__(cls)
     Exception.__init__(exc, *args)
@@ -89,8 +83,7 @@ class FormkitError(Exception):
             if self.args and self.args[0] != self.template:  # rebuilt without its parameters
                 return redact_text(str(self))
             return redact_text(translate(self.template, lang))
-        shown = {k: _shown(v, lang) for k, v in self.params.items()}
-        return redact_text(translate(self.template, lang, shown))
+        return redact_text(translate(self.template, lang, self.params))  # each in ``lang``
 
     def details(self) -> dict[str, Any]:
         """Where the error is, as far as known: ``file``, ``line``, ``column``,

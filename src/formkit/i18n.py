@@ -71,8 +71,10 @@ def phrase(message: str, params: dict[str, Any] | None = None) -> Localised:
 
 
 def shown(value: Any, lang: str) -> Any:
-    """A message parameter as it reads in ``lang``."""
-    return value.text(lang) if isinstance(value, Localised) else value
+    """A message parameter as it reads in ``lang``: anything with a ``text(lang)`` (a
+    :class:`Localised`, a finding, an error) in that language; the rest as it is."""
+    text = getattr(value, "text", None)
+    return text(lang) if callable(text) else value
 
 
 def translate(message: str, lang: str = DEFAULT_LANG, params: dict[str, Any] | None = None) -> str:
