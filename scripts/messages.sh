@@ -9,7 +9,7 @@ $pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 for lang in zh_Hant_TW en; do
   po="locales/$lang/LC_MESSAGES/formkit.po"
   if [ -f "$po" ]; then
-    $pybabel update -D formkit -i locales/formkit.pot -d locales -l "$lang" --no-fuzzy-matching
+    $pybabel update -D formkit -i locales/formkit.pot -d locales -l "$lang" --no-fuzzy-matching --ignore-obsolete
   else
     $pybabel init -D formkit -i locales/formkit.pot -d locales -l "$lang"
   fi

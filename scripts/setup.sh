@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what formkit needs on a Debian machine (run as root) and makes .venv.
 #   scripts/setup.sh          runtime: fonts, HarfBuzz subsetting, poppler, tesseract (chi_tra), Python packages
-#   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java
+#   scripts/setup.sh --test   also what the tests drive: LibreOffice, pdftk-java, SoftHSM2 (a PKCS#11 token)
 # PYTHON picks the interpreter and VENV the environment's folder (default python3, .venv);
 # SETUP_PYTHON_ONLY=1 skips the Debian packages (scripts/run-tests, for another Python).
 set -euo pipefail
@@ -14,7 +14,7 @@ packages=(fonts-noto-cjk fonts-hanazono fonts-noto-core fonts-dejavu-core fonts-
           libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
           poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-tra python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libreoffice-writer-nogui pdftk-java)
+  packages+=(libreoffice-writer-nogui pdftk-java softhsm2)
 fi
 
 missing=()

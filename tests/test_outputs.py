@@ -1,5 +1,5 @@
-"""Where ``-o`` writes: a symlink's target, a FIFO or device as it is, never over the input,
-never with the setuid bit of the file it replaces."""
+"""Where ``-o`` writes: a regular file or a new name only (a symlink, FIFO or device is
+refused), never over the input, never with the setuid bit of the file it replaces."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from formkit.cli import main
+from formkit.errors import InputError
 from formkit.forms import get_form
 from formkit.records import write_atomic
 
@@ -28,14 +28,19 @@ def record_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_symlink_keeps_pointing_at_the_file_written(tmp_path: Path) -> None:
+def test_a_symlink_is_refused_and_neither_it_nor_its_target_changes(
+        tmp_path: Path, record_file: Path) -> None:
     real = tmp_path / "real.json"
     real.write_bytes(b"old")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    write_atomic(link, b"new")
+    with pytest.raises(InputError, match="symbolic link"):
+        write_atomic(link, b"new")
+    result = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(link),
+                                       "--to", "json"])
+    assert result.exit_code == 2 and "是符號連結" in result.stderr, result.stderr
     assert link.is_symlink() and os.readlink(link) == str(real)
-    assert real.read_bytes() == b"new"
+    assert real.read_bytes() == b"old"
 
 
 def test_the_setuid_bit_of_the_file_replaced_is_not_carried_over(tmp_path: Path) -> None:
@@ -46,16 +51,21 @@ def test_the_setuid_bit_of_the_file_replaced_is_not_carried_over(tmp_path: Path)
     assert stat.S_IMODE(target.stat().st_mode) == 0o755
 
 
-def test_a_fifo_is_written_to_and_stays_a_fifo(tmp_path: Path) -> None:
+def test_a_fifo_is_refused_and_stays_a_fifo(tmp_path: Path, record_file: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
-    reader.start()
-    write_atomic(fifo, b"through the pipe")
-    reader.join(10)
-    assert got == [b"through the pipe"]
+    result = CliRunner().invoke(main, ["fill", FORM, str(record_file), "-o", str(fifo),
+                                       "--to", "json"])
+    assert result.exit_code == 2 and "不是一般檔案" in result.stderr, result.stderr
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_device_is_refused_and_stays_a_device(tmp_path: Path) -> None:
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.7 not read")
+    result = CliRunner().invoke(main, ["parse", str(pdf), "-o", "/dev/null"])
+    assert result.exit_code == 2 and "/dev/null" in result.stderr, result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def test_a_folder_is_refused(tmp_path: Path, record_file: Path) -> None:

@@ -284,6 +284,7 @@ def test_parse_reports_printed_text_edited_after_writing(tmp_path) -> None:  # t
     payload["sha256"] = hashlib.sha256(canonical_json(payload["data"])).hexdigest()
     writer = PdfWriter(clone_from=reader)
     writer._root_object["/Names"].pop("/EmbeddedFiles")
+    writer._root_object.pop("/AF")  # the old file's association too: one formkit.json left
     writer.add_attachment("formkit.json", json.dumps(payload, ensure_ascii=False).encode())
     path = tmp_path / "t.pdf"
     with open(path, "wb") as fh:

@@ -3,7 +3,8 @@
 A case is a folder, or a JSON file, of ``{"form": ID, "data": RECORD}``
 documents (a JSON file may hold one document, a list of them, or
 ``{"documents": [...]}``). PDFs written by formkit inside a folder are read
-through their embedded data.
+through their embedded data, verified as ``formkit parse`` verifies it: the
+findings of that check (a page that differs from the data) are the case's.
 """
 
 from __future__ import annotations
@@ -38,17 +39,31 @@ def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, An
     return out
 
 
+#: The rules of the findings a PDF's parse makes about the PDF itself (its embedded data
+#: against its pages, its structure): a case report carries them.
+VERIFICATION_RULES = ("embedded", "pdf-active")
+
+
 def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], str]]:
     """The (form id, record, source) of every document of a case folder or file
     (``-``: a JSON file on stdin)."""
+    return _load_case(path)[0]
+
+
+def _load_case(path: str | os.PathLike[str], as_of: date | None = None,
+               ) -> tuple[list[tuple[str, dict[str, Any], str]], list[Finding]]:
+    """:func:`load_case`, and the findings of the verification of each PDF of the folder:
+    a PDF is read as ``formkit parse`` reads it, its embedded data checked against its
+    pages (a tampered PDF in a case is reported, not trusted)."""
     if str(path) == "-":
-        return _documents_from_json(read_json("-"), "<stdin>")
+        return _documents_from_json(read_json("-"), "<stdin>"), []
     p = Path(path)
     if not p.exists():
         raise InputError(N_("{file}: no such file or folder"), file=str(p))
     if p.is_file():
-        return _documents_from_json(read_json(p), str(p))
+        return _documents_from_json(read_json(p), str(p)), []
     docs = []
+    checks: list[Finding] = []
     for child in sorted(p.iterdir()):
         if child.suffix.lower() in (".json", ".pdf") and not child.is_file():
             # a FIFO would hold the check until someone writes to it; a device, for ever
@@ -57,17 +72,20 @@ def load_case(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, Any], s
         if child.suffix.lower() == ".json":
             docs.extend(_documents_from_json(read_json(child), str(child)))
         elif child.suffix.lower() == ".pdf":
+            from .parse import parse_pdf
             from .parse.embedded import read_embedded
 
-            payload = read_embedded(child)
-            if payload is None:
+            if read_embedded(child) is None:
                 raise InputError(N_("{file}: this PDF carries no formkit data; parse it first"),
                                  file=str(child))
-            docs.append((payload["form"], payload["data"], str(child)))
+            parsed = parse_pdf(child, as_of=as_of)
+            checks.extend(f.with_(form=parsed.form) for f in parsed.findings
+                          if f.rule in VERIFICATION_RULES and f.severity != "info")
+            docs.append((parsed.form, parsed.data, str(child)))
     if not docs:
         raise InputError(N_("{file}: no case documents (*.json, *.pdf) in this folder"),
                          file=str(p))
-    return docs
+    return docs, checks
 
 
 def check_case(
@@ -83,13 +101,14 @@ def check_case(
     values computed); a document whose schema check fails is reported with its
     schema findings, since rules cannot trust it.
     """
+    findings: list[Finding] = []
     if isinstance(documents, list):
         raw = _documents_from_json(documents, "<documents>")
     else:
-        raw = load_case(documents)
+        raw, checks = _load_case(documents, as_of)
+        findings.extend(checks)
     ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}))
     docs: list[registry.CaseDoc] = []
-    findings: list[Finding] = []
     for form_id, record, source in raw:
         report = fill(form_id, record, as_of=ctx.as_of, options=options)
         schema_errors = [f for f in report.findings if f.rule == "schema" and f.is_error]

@@ -30,7 +30,9 @@ import click
 
 from .errors import FormkitError, UnknownFormError, WorkerError, os_reason
 from .i18n import DEFAULT_LANG, N_, Localised, phrase, translate
+from .limits import MAX_PARSE_MEMORY_MIB, MAX_PARSE_PAGES, MAX_PARSE_SECONDS
 from .redact import redact_text
+from .terminal import json_shown, shown
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
@@ -171,13 +173,14 @@ def _common(fmt: bool = True) -> Callable[[F], F]:
 
 
 def _emit_json(data: Any, err: bool = False) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=err)
+    # DEL, C1 and bidi controls as \uXXXX (json.dumps escapes only C0): the same JSON.
+    click.echo(json_shown(json.dumps(data, ensure_ascii=False, indent=2)), err=err)
 
 
 def _note(message: str) -> None:
     """A diagnostic on stderr, left out with -q."""
     if not _quiet():
-        click.echo(message, err=True)
+        click.echo(shown(message), err=True)
 
 
 def _error(code: str, message: str, exit_code: int = EXIT_USAGE, /, **details: Any) -> NoReturn:
@@ -187,7 +190,7 @@ def _error(code: str, message: str, exit_code: int = EXIT_USAGE, /, **details: A
                 **{k: v for k, v in details.items() if v is not None}}
         _emit_json({"error": body})
     else:
-        click.echo("formkit: " + _t(N_("error: {message}"), message=message), err=True)
+        click.echo(shown("formkit: " + _t(N_("error: {message}"), message=message)), err=True)
     sys.exit(exit_code)
 
 
@@ -315,9 +318,11 @@ def _setup_logging() -> None:
     logging.basicConfig(level=level, format="formkit: %(levelname)s: %(message)s",
                         stream=sys.stderr)
     from .redact import RedactingFilter
+    from .terminal import EscapingFilter
 
     for handler in logging.getLogger().handlers:  # records of other loggers too: no national ID
         handler.addFilter(RedactingFilter())
+        handler.addFilter(EscapingFilter())  # nor an escape sequence from a field's name
 
 
 class _Command(click.Command):
@@ -378,9 +383,10 @@ class _Group(click.Group):
         except BrokenPipeError:
             _broken_pipe()
         except OSError as exc:  # an output that cannot be written: say where, no traceback
-            if exc.filename is not None:
-                _error("output", _t(N_("{file}: cannot write: {reason}"), file=str(exc.filename),
-                                    reason=os_reason(exc)), file=str(exc.filename))
+            if exc.filename is not None:  # a full disk, a quota...: said so, naming the file
+                from .batch import write_problem
+
+                _formkit_error(write_problem(exc, str(exc.filename)))
             _error("output", _t(N_("cannot write the output: {reason}"), reason=os_reason(exc)))
         except Exception as exc:  # noqa: BLE001 - a bug: exit 3, not a traceback
             _internal(exc)
@@ -451,7 +457,8 @@ def _print_findings(findings: list[Any], lang: str, err: bool = False) -> None:
         if _quiet() and not f.is_error:
             continue
         where = f" [{f.form}]" if f.form else ""
-        click.echo(f"{marks[f.severity]} {f.rule}{where} {f.path or '/'}: {f.text(lang)}", err=err)
+        line = f"{marks[f.severity]} {f.rule}{where} {f.path or '/'}: {f.text(lang)}"
+        click.echo(shown(line, newlines=False), err=err)
         if f.citation:
             click.echo(f"    ({f.citation})", err=err)
 
@@ -463,14 +470,23 @@ def _write(output: str, data: bytes) -> None:
         stream.write(data)
         stream.flush()
         return
-    from .records import write_atomic
+    from .batch import write_output  # a full disk is told as such, naming the file
 
-    write_atomic(output, data)
+    write_output(output, data)
 
 
 def _not_over_input(source: str, output: str | None) -> None:
-    """Refuse, before any work, an output that is the input file itself."""
-    if source == "-" or output in (None, "-"):
+    """Refuse, before any work, an output that is the input file itself, or that is not a
+    regular file or a new name (a link, a device, a FIFO: formkit.records.check_output)."""
+    if output in (None, "-"):
+        return
+    from .records import check_output
+
+    try:
+        check_output(output)
+    except FormkitError as exc:
+        _formkit_error(exc)
+    if source == "-":
         return
     try:
         same = os.path.samefile(source, output)
@@ -555,7 +571,7 @@ def validate_cmd(form: str, data: str, as_of: str | None) -> None:
     else:
         _print_findings(report.findings, lang)
         if not _quiet():
-            click.echo(report.summary(lang))
+            click.echo(shown(report.summary(lang)))
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
@@ -580,7 +596,7 @@ FILL_TYPES = ("pdf", "docx", "json")
                    "official form, on pages of their own after it.")
 @_common()
 def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | None, draft: bool,
-             templates: str | None, redact: bool, worksheet: bool) -> None:
+             templates: str | None, redact: bool, worksheet: bool, **signing: Any) -> None:
     """Compute derived fields of DATA (a JSON file, or - for stdin) and write the completed
     record or document. With --format json, a summary is printed (on stderr when the
     document itself goes to stdout)."""
@@ -588,6 +604,7 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
 
     kind = _output_kind(output, to, FILL_TYPES)
     _not_over_input(data, output)
+    key = _fill_signing_key(kind, signing)  # refused before any work
     from .forms import get_form
 
     lang = _lang()
@@ -602,10 +619,10 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
                     "findings": [f.as_dict(lang) for f in notes]}, err=output == "-")
 
     if _fmt() != "json":
-        shown = [f for f in notes if f.is_error or not _quiet()]
-        if shown:
-            click.echo("\n".join(f"{f.rule} {f.path or '/'}: {f.text(lang)}" for f in shown),
-                       err=True)
+        listed = [f for f in notes if f.is_error or not _quiet()]
+        if listed:
+            click.echo("\n".join(shown(f"{f.rule} {f.path or '/'}: {f.text(lang)}",
+                                        newlines=False) for f in listed), err=True)
     if not written:
         if _fmt() == "json":
             summary()
@@ -624,8 +641,9 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
     elif kind == "pdf":
         from .render.pdf import render_pdf
 
-        _write(output, render_pdf(report.form, record, draft=draft, templates=templates,
-                                  worksheet=worksheet))
+        pdf = render_pdf(report.form, record, draft=draft, templates=templates,
+                         worksheet=worksheet)
+        _write(output, pdf if key is None else _sign_bytes(pdf, key, signing, output))
     else:
         from .render.docx import render_docx
 
@@ -692,17 +710,34 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
 
         if isinstance(value, int):
             return value
+        from .limits import MAX_PARSE_BYTES
+
         m = re.fullmatch(r"\s*(\d+)\s*([kmg]?)(?:i?b)?\s*", str(value), re.IGNORECASE)
-        if m is None or int(m.group(1)) < 1:
+        if m is None or not m.group(1).strip("0"):
             self.fail(phrase(N_("{value!r} is not a size (use bytes, or 50MiB, 512k)"),
                              {"value": value}), param, ctx)
-        return int(m.group(1)) * self._UNITS[m.group(2).lower()]
+        digits = m.group(1).lstrip("0")  # int() of 5,000 digits raises: count them first
+        size = int(digits) * self._UNITS[m.group(2).lower()] if len(digits) <= 12 else -1
+        if not 0 < size <= MAX_PARSE_BYTES:
+            self.fail(phrase(N_("{value!r} is more than {max} GiB, the largest size accepted"),
+                             {"value": value, "max": MAX_PARSE_BYTES // 2**30}), param, ctx)
+        return size
 
 
 PARSE_EPILOG = (
     EPILOG + " A file over a cap (--max-bytes, --max-pages, --timeout, --max-memory) "
     "exits 2 with a message naming the file and the cap."
 )
+def _finite(value: float | None, param: Any, ctx: Any) -> float | None:
+    """A number option's value, refused when it is NaN (which no range check catches)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(phrase(N_("{value} is not a number"), {"value": value}),
+                                 ctx=ctx, param=param)
+    return value
+
+
 _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeout",
                 "memory": "--max-memory"}
 
@@ -717,17 +752,25 @@ _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeo
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
 @click.option("--max-bytes", type=_Size(), default="50MiB", show_default=True,
               help="Largest file accepted (bytes, or 50MiB, 512k).")
-@click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--max-pages", type=click.IntRange(min=1, max=MAX_PARSE_PAGES), default=50,
+              show_default=True,
               help="Most pages accepted.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--timeout", type=click.FloatRange(min=0, max=MAX_PARSE_SECONDS), default=None,
+              metavar="SECONDS", callback=lambda ctx, param, value: _finite(value, param, ctx),
               help="Wall-clock cap on the whole parse, OCR included; 0: none. "
                    "[default: 60, plus 10 for each page of a scan read by OCR]")
-@click.option("--max-memory", type=click.IntRange(min=0), default=1024, show_default=True,
+@click.option("--max-memory", type=click.IntRange(min=0, max=MAX_PARSE_MEMORY_MIB), default=1024,
+              show_default=True,
               metavar="MIB", help="Address space of the worker process that parses, in MiB; "
                                   "0: none.")
+@click.option("--trust", multiple=True, type=click.Path(dir_okay=False),
+              help="CA certificate(s) (PEM or DER) a signed PDF's signer must chain to for "
+                   "its record to be verified. Repeatable. Without it, a signature's trust is "
+                   "not checked (verified then means: signed and intact).")
 @_common()
 def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None,
-              max_bytes: int, max_pages: int, timeout: float | None, max_memory: int) -> None:
+              max_bytes: int, max_pages: int, timeout: float | None, max_memory: int,
+              trust: tuple[str, ...] = ()) -> None:
     """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; - for stdin) back into a record,
     and validate it.
 
@@ -756,6 +799,8 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
         result = parse_pdf(source, form=form, as_of=reference, limits=limits)
     except LimitExceeded as exc:
         _formkit_error(exc, option=_LIMIT_FLAGS.get(exc.limit or ""))
+    if trust:
+        result = _trusted(result, source, trust, limits)
     lang = _lang()
     record = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
     if output:
@@ -765,7 +810,7 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
         _emit_json(result.as_dict(lang), err=to_stderr)
     else:
         def say(line: str) -> None:
-            click.echo(line, err=to_stderr)
+            click.echo(shown(line, newlines=False), err=to_stderr)
 
         if not _quiet():
             say(_t(N_("{form} (source: {source})"), form=result.form, source=result.source))
@@ -778,7 +823,7 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
                                   confidence=result.confidence[key]))
         _print_findings(result.findings, lang, err=to_stderr)
         if output is None:
-            click.echo(record.rstrip("\n"))
+            click.echo(json_shown(record.rstrip("\n")))
     sys.exit(EXIT_OK if result.valid else EXIT_FINDINGS)
 
 
@@ -798,7 +843,7 @@ def check_cmd(case: str, as_of: str | None) -> None:
     else:
         _print_findings(report.findings, lang)
         if not _quiet():
-            click.echo(report.summary(lang))
+            click.echo(shown(report.summary(lang)))
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
@@ -891,8 +936,9 @@ def _due(event: date, n: int, unit: str, kind: str, no_rollover: bool,
 BATCH_EPILOG = (
     "Exit codes: 0 every record rendered (or already current with --resume); 1 some "
     "records refused or failed (see the report); 2 usage error, unreadable RECORDS, "
-    "unknown form; 3 internal error (a bug in formkit); 130 interrupted (run again with "
-    "--resume to finish)."
+    "unknown form, RECORDS over --max-input, an output that cannot be written (no space "
+    "left on device, no permission); 3 internal error (a bug in formkit); 130 interrupted "
+    "(Ctrl-C), 143 stopped by SIGTERM (run again with --resume to finish)."
 )
 
 
@@ -988,10 +1034,17 @@ class _BatchProgress:
 @click.option("--name-key", help="Dotted record key naming the outputs (e.g. holder.tax_id); "
                                  "default: the form's document number, else the position.")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--redact", is_flag=True, help=REDACT_HELP)
+@click.option("--redact", is_flag=True,
+              help=REDACT_HELP + " Also in the output file names (a --name-key holding a "
+                                 "national ID), the report and the manifest.")
+@click.option("--max-input", type=_Size(), default="128MiB", show_default=True,
+              help="Most bytes of RECORDS read in all (JSON Lines, stdin, or the folder's "
+                   "files), counted as read; past it the batch stops with exit 2 naming the "
+                   "file and line. Parsed records take about 6 times their size in memory "
+                   "(128MiB: about 0.8 GiB).")
 @_common()
 def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume: bool,
-              name_key: str | None, as_of: str | None, redact: bool) -> None:
+              name_key: str | None, as_of: str | None, redact: bool, max_input: int) -> None:
     """Validate and render every record of RECORDS (JSON Lines, - for stdin, or a folder
     of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt (in
     the language of --lang). With --format json, the report is printed too."""
@@ -1010,7 +1063,7 @@ def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume:
     try:
         result = run_batch(the_form, records, out_dir, formats=formats, jobs=jobs, resume=resume,
                            name_key=name_key, as_of=reference, lang=_lang(), progress=progress,
-                           redact=redact)
+                           redact=redact, max_input_bytes=max_input)
     except BatchInterrupted as stop:
         progress.close()
         result = stop.result
@@ -1019,7 +1072,7 @@ def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume:
                                        "run again with --resume to finish"),
                                     written=c["written"], records=c["records"]), err=True)
         _batch_summary(result)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(128 + stop.signum)  # 130 Ctrl-C, 143 SIGTERM
     finally:
         progress.close()
     _batch_summary(result)
@@ -1043,9 +1096,9 @@ def _batch_summary(result: Any) -> None:
             _t(N_("{form}: {records} record(s): {written} written, {skipped} skipped (current), "
                   "{refused} refused, {failed} failed; {files} file(s) in {seconds:.1f} s "
                   "({rate:.2f} doc/s)"), **params))
-    click.echo(line)
+    click.echo(shown(line, newlines=False))
     for path in result.report_paths:
-        click.echo(str(path))
+        click.echo(shown(str(path), newlines=False))
 
 
 RULES_EPILOG = (
@@ -1073,6 +1126,188 @@ def rules_cmd(form: str | None, scheme: str | None) -> None:
         severity = "/".join(marks[s] for s in r["severities"]) or "-"
         click.echo(f"{r['id']:9} {r['kind']:4} {severity:5} {r['citation']}")
         click.echo(f"{'':9} {', '.join(r['forms'])}")
+
+
+# -- signatures (formkit.sign): sign, verify, fill --sign -----------------------------------
+
+
+def _sign_options(f: F) -> F:
+    """The key options of ``sign`` and ``fill --sign``: a PKCS#12 file or a PKCS#11 token.
+    Secrets never on the command line: a file, an environment variable or a prompt."""
+    options = [
+        click.option("--key", "key_file", type=click.Path(dir_okay=False),
+                     help="PKCS#12 file (.p12, .pfx) holding the key and its certificates."),
+        click.option("--passphrase-file", type=click.Path(dir_okay=False),
+                     help="File whose first line is the passphrase of --key (else "
+                          "$FORMKIT_KEY_PASSPHRASE, else a prompt on a terminal)."),
+        click.option("--pkcs11", "pkcs11_module", type=click.Path(dir_okay=False),
+                     help="PKCS#11 module (.so) of a token or HSM, instead of --key."),
+        click.option("--token-label", help="Label of the PKCS#11 token."),
+        click.option("--key-label", help="Label of the key (and its certificate) on the token."),
+        click.option("--pin-file", type=click.Path(dir_okay=False),
+                     help="File whose first line is the token's PIN (else $FORMKIT_PKCS11_PIN, "
+                          "else a prompt on a terminal)."),
+        click.option("--crl", "crls", multiple=True, type=click.Path(dir_okay=False),
+                     help="A CRL (DER or PEM) to embed: PAdES B-LT. Repeatable; nothing is "
+                          "fetched."),
+        click.option("--ocsp", "ocsps", multiple=True, type=click.Path(dir_okay=False),
+                     help="An OCSP response (DER) to embed: PAdES B-LT. Repeatable."),
+    ]
+    # A click.Command (fill, decorated after the fact) keeps its options in the order added.
+    for option in options if isinstance(f, click.Command) else reversed(options):
+        f = option(f)
+    return f
+
+
+def _secret(path: str | None, env: str, prompt: str) -> str | None:
+    """A passphrase or PIN: the first line of ``path``, else ``$env``, else a prompt on a
+    terminal, else None."""
+    if path is not None:
+        from .errors import InputError
+
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise InputError(N_("{file}: cannot be read ({reason})"), file=path,
+                             reason=reason) from exc
+        lines = text.splitlines()
+        return lines[0] if lines else ""
+    if os.environ.get(env) is not None:
+        return os.environ[env]
+    if sys.stdin.isatty():
+        value: str = click.prompt(prompt, hide_input=True, default="", show_default=False,
+                                  err=True)
+        return value
+    return None
+
+
+def _signing_key(options: dict[str, Any]) -> Any:
+    """The key that the options name (a Pkcs12Key or Pkcs11Key), refused when unclear."""
+    from .sign import Pkcs11Key, Pkcs12Key
+
+    key_file, module = options.get("key_file"), options.get("pkcs11_module")
+    if (key_file is None) == (module is None):
+        _fail(N_("give the key: --key KEY.p12, or --pkcs11 MODULE.so with --token-label and "
+                 "--key-label (one of the two)"))
+    if key_file is not None:
+        passphrase = _secret(options.get("passphrase_file"), "FORMKIT_KEY_PASSPHRASE",
+                             _t(N_("Passphrase of {file}"), file=key_file))
+        return Pkcs12Key(key_file, passphrase)
+    if not options.get("token_label") or not options.get("key_label"):
+        _fail(N_("--pkcs11 needs --token-label and --key-label"))
+    pin = _secret(options.get("pin_file"), "FORMKIT_PKCS11_PIN",
+                  _t(N_("PIN of token {token}"), token=options["token_label"]))
+    return Pkcs11Key(str(module), options["token_label"], options["key_label"], pin)
+
+
+def _fill_signing_key(kind: str, options: dict[str, Any]) -> Any:
+    """The key of ``fill --sign`` (None without --sign); key options without --sign, or
+    --sign for an output that is not a PDF, are refused."""
+    given = [k for k in ("key_file", "pkcs11_module", "crls", "ocsps") if options.get(k)]
+    if not options.get("sign"):
+        if given:
+            _fail(N_("the key options sign the PDF only with --sign"))
+        return None
+    if kind != "pdf":
+        _fail(N_("--sign signs PDF output only (not .{kind})"), kind=kind)
+    return _signing_key(options)
+
+
+def _sign_bytes(data: bytes, key: Any, options: dict[str, Any], name: str) -> bytes:
+    from .sign import sign_pdf
+
+    return sign_pdf(data, key=key, crls=list(options.get("crls") or ()),
+                    ocsps=list(options.get("ocsps") or ()), name=name)
+
+
+@main.command("sign", epilog=EPILOG)
+@click.argument("source", metavar="IN.pdf", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, help="The signed PDF; - writes to stdout.")
+@_sign_options
+@_common()
+def sign_cmd(source: str, output: str, **options: Any) -> None:
+    """Sign IN.pdf (PAdES B-B; B-LT with --crl/--ocsp) with a PKCS#12 key or a PKCS#11
+    token. The signature is an incremental update with an invisible field: the document's
+    bytes and metadata are kept, so a PDF/A-3b stays PDF/A-3b. Nothing is fetched over a
+    network."""
+    import io
+
+    from .parse.pdfio import read_bytes
+
+    _not_over_input(source, output)
+    key = _signing_key(options)
+    if source == "-":
+        stream: Any = io.BytesIO(sys.stdin.buffer.read())
+        stream.name = "<stdin>"
+        data, name = read_bytes(stream)
+    else:
+        data, name = read_bytes(source)
+    signed = _sign_bytes(data, key, options, name)
+    _write(output, signed)
+    level = "B-LT" if options.get("crls") or options.get("ocsps") else "B-B"
+    if _fmt() == "json":
+        _emit_json({"input": name, "output": output, "level": level}, err=output == "-")
+    elif output != "-" and not _quiet():
+        click.echo(output)
+
+
+@main.command("verify", epilog=(
+    "Exit codes: 0 signed, intact (nothing changed after signing), covering the whole file "
+    "and, with --trust, trusted; 1 not signed, or a signature broken, changed after signing "
+    "or untrusted; 2 unreadable input or a bad --trust file."))
+@click.argument("signed", metavar="SIGNED.pdf", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--trust", multiple=True, type=click.Path(dir_okay=False),
+              help="CA certificate(s) to trust (PEM, possibly several, or DER). Repeatable. "
+                   "Without it, trust is not checked.")
+@_common()
+def verify_cmd(signed: str, trust: tuple[str, ...]) -> None:
+    """Check the signatures of SIGNED.pdf (- for stdin): who signed and when, whether the
+    signed bytes are intact and cover the whole file, what was changed after signing, a
+    weak digest (MD5, SHA-1), and with --trust whether the signer is trusted."""
+    import io
+
+    from .sign import verify_file
+
+    source: Any = signed
+    if signed == "-":
+        source = io.BytesIO(sys.stdin.buffer.read())
+        source.name = "<stdin>"
+    report = verify_file(source, trust=list(trust) if trust else None)
+    lang = _lang()
+    if _fmt() == "json":
+        _emit_json(report.to_dict(lang))
+    else:
+        _print_findings(report.findings, lang)
+        if not _quiet():
+            if not report.signed:
+                pass  # the finding says so
+            elif not report.ok:
+                click.echo(shown(_t(N_("{file}: signature check failed"), file=report.file)))
+            elif report.trusted:
+                click.echo(shown(_t(N_("{file}: signed; intact; trusted"), file=report.file)))
+            else:
+                click.echo(shown(_t(N_("{file}: signed; intact; trust not checked (give "
+                                       "--trust)"), file=report.file)))
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+def _trusted(result: Any, source: Any, trust: tuple[str, ...], limits: Any) -> Any:
+    """``parse --trust``: the parse's result with its signature checked against ``trust``
+    (verified only when the signer is trusted)."""
+    from .sign import apply_trust, verify_file
+
+    if result.signature is None:  # not signed: nothing to trust
+        return result
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return apply_trust(result, verify_file(source, trust=list(trust), limits=limits))
+
+
+fill_cmd = _sign_options(click.option(
+    "--sign", "sign", is_flag=True,
+    help="Sign the PDF before writing it (PAdES), with the key options of formkit sign."
+)(fill_cmd))
 
 
 if __name__ == "__main__":  # pragma: no cover

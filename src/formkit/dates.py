@@ -15,6 +15,13 @@ from datetime import date
 
 ROC_OFFSET = 1911
 
+#: The first and last day a record may hold. Before 1912 there is no ROC year to print
+#: (民國元年 is 1912); after 2100 the Taiwan holiday calendar that counts time limits
+#: (``holidays``, :mod:`formkit.rules.periods`) has no holidays, and a day near 9999-12-31
+#: leaves no room for the periods the rules add to it.
+FIRST_DAY = date(1912, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
 # re.ASCII: \d would otherwise also match full-width and other scripts' digits, so
 # "２０２４-０５-０１" would pass as a record's ISO date. Patterns are used with
 # fullmatch, because "$" also matches before a trailing newline.
@@ -83,6 +90,20 @@ def impossible_day(text: str) -> tuple[int, int, int] | None:
     if ymd is None or parse_date(text) is not None or ymd[0] <= ROC_OFFSET:
         return None
     return ymd
+
+
+def out_of_range(text: str) -> tuple[int, int, int] | None:
+    """(year AD, month, day) of text written as a date (ISO or ROC, real day or not) whose
+    year is outside the years of :data:`FIRST_DAY` to :data:`LAST_DAY`; None otherwise."""
+    ymd = _fields(text) if isinstance(text, str) else None
+    if ymd is None or FIRST_DAY.year <= ymd[0] <= LAST_DAY.year:
+        return None
+    return ymd
+
+
+def in_range(d: date) -> bool:
+    """True for a day from :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    return FIRST_DAY <= d <= LAST_DAY
 
 
 def iso_date(value: object) -> date | None:

@@ -46,8 +46,13 @@ class Form:
 
     @cached_property
     def schema(self) -> dict[str, Any]:
+        """The form's JSON Schema, with every number a schema file leaves unbounded
+        bounded (:func:`formkit.limits.capped`): what records are validated against, and
+        what ``formkit schema`` prints."""
+        from .limits import capped
+
         path = data_dir("schemas") / self.scheme / f"{self.name}.schema.json"
-        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = capped(json.loads(path.read_text(encoding="utf-8")))
         return schema
 
     @cached_property

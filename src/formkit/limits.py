@@ -40,9 +40,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import FormkitError, LimitExceeded, RenderError
+from .errors import FormkitError, InputError, LimitExceeded, RenderError
 from .findings import Finding
-from .i18n import N_
+from .i18n import N_, Localised
 from .pointers import escape
 
 # -- records ------------------------------------------------------------------------------
@@ -140,7 +140,14 @@ def _walk(record: Any) -> Iterator[Finding]:
                             "{field}: a key of {count} characters; at most {max} are accepted"),
                             count=len(key), max=MAX_TEXT)
                         continue
-                    size += len(json.dumps(key, ensure_ascii=False).encode("utf-8")) + 1
+                    lone = next((ch for ch in key if "\ud800" <= ch <= "\udfff"), None)
+                    if lone is not None:  # JSON read from a file cannot hold one: the API can
+                        yield _finding(_pointer(parts), N_(
+                            "{field}: a key holds U+{code}, a lone surrogate, not a "
+                            "character"), code=f"{ord(lone):04X}")
+                        continue
+                    shown = json.dumps(key, ensure_ascii=False)
+                    size += len(shown.encode("utf-8", "surrogatepass")) + 1
                     children.append((item, (*parts, key), depth + 1))
                 stack.extend(reversed(children))
         elif isinstance(value, str):
@@ -376,6 +383,52 @@ def run_bounded(fn: Callable[[], bytes], *, what: str, seconds: float | None = N
 
 MiB = 2**20
 
+#: The largest caps a parse accepts (``formkit parse --max-bytes`` ... and :class:`Limits`):
+#: past them a cap caps nothing, and the numbers no longer fit what they are handed to
+#: (a read of that many bytes, ``RLIMIT_AS``, a timer).
+MAX_PARSE_BYTES = 2 * 2**30  # the file is read into memory whole
+MAX_PARSE_PAGES = 10_000
+MAX_PARSE_SECONDS = 86_400.0  # a day; also the cap on OCR seconds per page
+MAX_PARSE_MEMORY_MIB = 1024 * 1024  # 1 TiB of address space
+MAX_PARSE_STREAM_BYTES = 2 * 2**30
+
+
+_NO_CAP = Localised(" (or None: no cap)", "（或 None：不設上限）")
+
+
+def _whole_in(name: str, value: Any, low: int, high: int, *, none_ok: bool = False) -> None:
+    if value is None and none_ok:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(N_("Limits.{name} must be a whole number from {low:,} to {high:,}"
+                            "{none}, not {value}"), name=name, low=low, high=high,
+                         none=_NO_CAP if none_ok else "", value=_shown(value))
+
+
+def _seconds_in(name: str, value: Any, high: float, *, zero_ok: bool,
+                none_ok: bool = False) -> None:
+    if value is None and none_ok:
+        return
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and math.isfinite(value) and value <= high and (value > 0 or zero_ok and value == 0):
+        return
+    if zero_ok:
+        raise InputError(N_("Limits.{name} must be a number of seconds from 0 to {high:g}, "
+                            "not {value}"), name=name, high=high, value=_shown(value))
+    raise InputError(N_("Limits.{name} must be a number of seconds more than 0 and at most "
+                        "{high:g}{none}, not {value}"), name=name, high=high,
+                     none=_NO_CAP if none_ok else "", value=_shown(value))
+
+
+def _shown(value: Any) -> str:
+    """A wrong cap as a message quotes it; an int too long to print in full, shortened."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        from decimal import Decimal
+
+        return f"{Decimal(value):.3E}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -398,12 +451,49 @@ class Limits:
     max_stream_bytes: int = 64 * MiB
 
     def __post_init__(self) -> None:
-        for key in ("max_bytes", "max_pages", "max_stream_bytes"):
-            if getattr(self, key) < 1:
-                raise ValueError(f"Limits.{key} must be at least 1")
-        if self.timeout_s is not None and not self.timeout_s > 0:
-            raise ValueError("Limits.timeout_s must be more than 0 (or None: no cap)")
-        if self.max_memory_mib is not None and self.max_memory_mib < 1:
-            raise ValueError("Limits.max_memory_mib must be at least 1 (or None: no cap)")
-        if self.ocr_s_per_page < 0:
-            raise ValueError("Limits.ocr_s_per_page must not be negative")
+        """Every cap is checked: a wrong one raises :class:`~formkit.errors.InputError`
+        (a ValueError) naming it, never later as an OverflowError deep in a parse."""
+        _whole_in("max_bytes", self.max_bytes, 1, MAX_PARSE_BYTES)
+        _whole_in("max_pages", self.max_pages, 1, MAX_PARSE_PAGES)
+        _whole_in("max_stream_bytes", self.max_stream_bytes, 1, MAX_PARSE_STREAM_BYTES)
+        _whole_in("max_memory_mib", self.max_memory_mib, 1, MAX_PARSE_MEMORY_MIB, none_ok=True)
+        _seconds_in("timeout_s", self.timeout_s, MAX_PARSE_SECONDS, zero_ok=False, none_ok=True)
+        _seconds_in("ocr_s_per_page", self.ocr_s_per_page, MAX_PARSE_SECONDS, zero_ok=True)
+
+
+#: The largest NT$ amount a money field (``x-kind: money``) holds: 999,999,999,999, just
+#: under 一兆 (10**12). A total of up to 1,000 such amounts (limits.MAX_ITEMS) stays below
+#: 10**16, the largest amount :func:`formkit.money.capital_numerals` writes out (仟兆), and
+#: below 2**53, so it is exact in a JSON number as JavaScript and spreadsheets read it.
+MAX_MONEY = 999_999_999_999
+#: The bounds of any other number a schema leaves unbounded (counts, hours, person-days):
+#: ±999,999,999,999 too. Past it no form has anything to count, and a float such as 1e300
+#: would overflow the arithmetic of the rules and the printing of the renderers.
+MAX_NUMBER = 999_999_999_999
+
+
+def _is_number(node: dict[str, Any]) -> bool:
+    kinds = node.get("type")
+    names = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else set()
+    return bool(names & {"integer", "number"}) or node.get("x-kind") == "money"
+
+
+def capped(schema: Any) -> Any:
+    """A copy of ``schema`` in which every number without a bound gets one: ``maximum``
+    :data:`MAX_MONEY` for money, else :data:`MAX_NUMBER`, and ``minimum`` -MAX_NUMBER.
+
+    Bounds the schema gives (``minimum``, ``exclusiveMaximum``...) are kept. This is the
+    schema records are validated against (:func:`schema_findings`); the forms' own
+    schemas state the bounds the catalogue gives.
+    """
+    if isinstance(schema, list):
+        return [capped(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: capped(value) for key, value in schema.items()}
+    if _is_number(schema):
+        if "maximum" not in out and "exclusiveMaximum" not in out:
+            out["maximum"] = MAX_MONEY if schema.get("x-kind") == "money" else MAX_NUMBER
+        if "minimum" not in out and "exclusiveMinimum" not in out:
+            out["minimum"] = -MAX_NUMBER
+    return out

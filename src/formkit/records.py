@@ -22,6 +22,7 @@ MAX_RECORD_BYTES = limits.MAX_RECORD_BYTES
 #: Digits in a JSON number (Python refuses int() past 4,300; money never needs 20).
 MAX_NUMBER_DIGITS = 100
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def read_json(source: str | os.PathLike[str]) -> Any:
@@ -114,8 +115,152 @@ def _lone_surrogate(data: Any) -> tuple[str, str] | None:
     return None
 
 
-def parse_json(text: str, name: str = "<input>") -> Any:
+class _Duplicate(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return out
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """Where the JSON whitespace at ``pos`` ends."""
+    m = _WS.match(text, pos)
+    return m.end() if m else pos
+
+
+def _duplicate_at(text: str) -> tuple[str | InputError, int, str] | None:
+    """(key, offset, pointer of its object) of the first duplicate key in JSON text, or
+    (error, offset, pointer of the value) of the first value refused (NaN, 1e400...).
+
+    A second scan, made only once a problem is known to be there: json's hooks are not
+    told where in the text they are.
+    """
+    from json import decoder
+
+    from .pointers import pointer
+
+    scanstring: Any = decoder.scanstring  # type: ignore[attr-defined]  # not in typeshed
+    reader = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+    scan: Any = reader.scan_once  # type: ignore[attr-defined]  # not in typeshed
+    # the objects and arrays being read: [path, keys seen (None for an array), item, key]
+    stack: list[list[Any]] = []
+
+    def member(pos: int) -> tuple[int, str | None]:
+        """At a key of the innermost object: past its ':', or the duplicate key found."""
+        top = stack[-1]
+        key, end = scanstring(text, pos + 1, True)
+        if key in top[1]:
+            return pos, key
+        top[1].add(key)
+        top[3] = key
+        return _skip(text, _skip(text, end) + 1), None
+
+    pos = _skip(text, 0)
+    while True:
+        char = text[pos]  # at a value
+        if char in "{[":
+            where: list[Any] = []
+            if stack:
+                top = stack[-1]
+                where = [*top[0], top[2] if top[1] is None else top[3]]
+            stack.append([where, set() if char == "{" else None, 0, None])
+            pos = _skip(text, pos + 1)
+            if text[pos] not in "}]":
+                if char == "{":
+                    pos, dup = member(pos)
+                    if dup is not None:
+                        return dup, pos, pointer(*where)
+                continue
+            stack.pop()
+            pos += 1
+        else:
+            try:
+                pos = scan(text, pos)[1]
+            except InputError as exc:
+                here: list[Any] = []
+                if stack:
+                    last = stack[-1]
+                    here = [*last[0], last[2] if last[1] is None else last[3]]
+                return exc, pos, pointer(*here)
+        while True:  # after a value: a comma, or the end of one or more containers
+            pos = _skip(text, pos)
+            if not stack:
+                return None
+            if text[pos] == ",":
+                pos = _skip(text, pos + 1)
+                stack[-1][2] += 1
+                if stack[-1][1] is not None:
+                    pos, dup = member(pos)
+                    if dup is not None:
+                        return dup, pos, pointer(*stack[-1][0])
+                break
+            stack.pop()
+            pos += 1  # past '}' or ']'
+
+
+def _duplicate_error(text: str, name: str, key: str) -> InputError:
+    """The error for a duplicate key, naming its line when a second scan finds it."""
+    try:
+        found = _duplicate_at(text)
+    except (ValueError, IndexError, RecursionError):  # noqa: S110 - told without the line
+        found = None
+    if found is None or not isinstance(found[0], str):
+        return InputError(N_("{file}: duplicate key {key!r}; a key may appear once in an "
+                             "object"), file=name,
+                            key=key.encode("utf-8", "backslashreplace").decode("utf-8"))
+    key, offset, where = found[0], found[1], found[2]
+    line, column = _line_column(text, offset)
+    return InputError(N_("{file}: duplicate key {key!r} at line {line}, column {column} (in "
+                         "{field}); a key may appear once in an object"),
+                      file=name, key=key.encode("utf-8", "backslashreplace").decode("utf-8"),
+                      line=line, column=column,
+                      field=(where or "/").encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _value_error(text: str, name: str, exc: InputError) -> InputError:
+    """The error for a value refused (NaN, 1e400, 5,000 digits), naming its line and field
+    when a second scan finds it."""
+    try:
+        found = _duplicate_at(text)
+    except (ValueError, IndexError, RecursionError):  # noqa: S110 - told without the line
+        found = None
+    if found is not None and isinstance(found[0], str):  # a duplicate key comes first
+        return _duplicate_error(text, name, found[0])
+    if found is None:
+        return InputError(N_("{file}: {reason}"), file=name, reason=exc)
+    error, offset, where = found
+    line, column = _line_column(text, offset)
+    # The text stays "{file}: {reason}"; where the value is goes with it as details
+    # (the CLI's --format json shows line, column and field).
+    return InputError(N_("{file}: {reason}"), file=name, line=line, column=column,
+                      reason=error,
+                      field=(where or "/").encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def parse_json(text: str | bytes, name: str = "<input>") -> Any:
     """Strict JSON: Python's ``NaN``/``Infinity`` extension is refused.
+
+    The one reader of JSON that formkit does not write itself (record files, stdin,
+    the lines of a batch, the ``formkit.json`` embedded in a PDF): ``bytes`` are read
+    as UTF-8 (a BOM is allowed). A key given twice in one object is refused, naming
+    the key and its line (``json`` itself would keep the last silently).
 
     A NaN amount would pass the schema, break rendering and could not be written
     back as JSON. So are numbers too long to be amounts (``1e400`` would be
@@ -123,16 +268,26 @@ def parse_json(text: str, name: str = "<input>") -> Any:
     raise) and lone UTF-16 surrogates (``"\\ud800"``), which are not characters
     and cannot be written as UTF-8; the message names the field.
     """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(N_("{file}: not UTF-8 text (byte {byte})"), file=name,
+                             byte=exc.start) from exc
     try:
         data = json.loads(text, parse_constant=_no_constant, parse_int=_int,
-                          parse_float=_float)
+                          parse_float=_float, object_pairs_hook=_pairs)
+    except _Duplicate as exc:
+        raise _duplicate_error(text, name, exc.key) from None
     except InputError as exc:
-        raise InputError(N_("{file}: {reason}"), file=name, reason=exc) from None
+        raise _value_error(text, name, exc) from None
     except json.JSONDecodeError as exc:
         raise MalformedJSONError(name, exc.lineno, exc.colno, exc.msg) from exc
     except RecursionError as exc:
         raise InputError(N_("{file}: JSON nested too deeply"), file=name) from exc
-    bad = _lone_surrogate(data)
+    # Only an escape (\ud800) or the character itself (text of the Python API) makes one.
+    maybe = _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text)
+    bad = _lone_surrogate(data) if maybe else None
     if bad is not None:
         where, char = bad
         where = where.encode("utf-8", "backslashreplace").decode("utf-8")  # a key may hold it
@@ -225,28 +380,17 @@ def remove_stale_temp_files(target: str | os.PathLike[str]) -> list[str]:
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write to a temporary file beside the target, then rename it into place.
 
+    Only a regular file or a new name is written: a symbolic link, a device, a
+    FIFO or a folder is refused (InputError), so that ``-o`` never replaces
+    /dev/null nor writes where a link points. The file replaced keeps its
+    permission bits, never its setuid, setgid or sticky bit.
+
     The target is never half-written: it holds its old bytes until the rename,
     and the new ones after. A process killed before the rename leaves its
     temporary file ``.NAME.XXXXXXXX.part``; the next write of the same target
     removes it (:func:`remove_stale_temp_files`).
     """
-    target = Path(path)
-    if target.is_symlink():  # replace the file the link points to; the link stays
-        target = Path(os.path.realpath(target))
-    try:
-        kind = target.stat().st_mode
-    except OSError:
-        kind = None
-    if kind is not None and stat.S_ISDIR(kind):
-        raise InputError(N_("{file}: is a folder, not a file"), file=str(target))
-    if kind is not None and not stat.S_ISREG(kind):  # a device or a FIFO: written to, as is
-        try:
-            with target.open("wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            raise InputError(N_("{file}: cannot be written ({reason})"), file=str(target),
-                             reason=exc.strerror or str(exc)) from exc
-        return
+    target = check_output(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(N_("{file}: folder {folder} does not exist"), file=str(target),
@@ -262,13 +406,36 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # a link put there meanwhile is replaced, not followed
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a place :func:`write_atomic` writes: a regular file or a new name.
+
+    Raises InputError for a folder, a symbolic link, a device, a FIFO or a socket.
+    """
+    target = Path(path)
+    try:
+        kind: int | None = target.lstat().st_mode  # the link itself, not where it points
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise InputError(N_("{file}: is a folder, not a file"), file=str(target))
+    if kind is not None and stat.S_ISLNK(kind):
+        raise InputError(N_("{file}: is a symbolic link; formkit writes only over a regular "
+                            "file or to a new name (name the file it points to, or - for "
+                            "standard output)"), file=str(target))
+    if kind is not None and not stat.S_ISREG(kind):
+        raise InputError(N_("{file}: is not a regular file (a device, FIFO or socket); formkit "
+                            "writes only over a regular file or to a new name (- for standard "
+                            "output)"), file=str(target))
+    return target
 
 
 def _mode_for(target: Path) -> int:

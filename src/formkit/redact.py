@@ -26,6 +26,7 @@ is the part that depends on nothing, for :mod:`formkit.errors` and
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from .findings import Finding
@@ -52,6 +53,7 @@ __all__ = [
     "RedactedRecord",
     "RedactingFilter",
     "install_log_filter",
+    "is_masked",
     "is_redacted",
     "mask_national_id",
     "national_id_pointers",
@@ -128,14 +130,25 @@ def protect_findings(form: Any, data: dict[str, Any], findings: list[Any], *,
     return redacted_findings(form, data, out) if redacted else out
 
 
+def is_masked(value: Any) -> bool:
+    """Whether ``value`` is a national ID as :func:`mask_national_id` masks it: a letter, six
+    asterisks and three digits (``A******789``), or asterisks only (a shorter value)."""
+    if not isinstance(value, str) or not value:
+        return False
+    return set(value) == {"*"} or re.fullmatch(r"[A-Za-z]\*{6}[0-9]{3}", value) is not None
+
+
 def redacted_findings(form: Any, data: dict[str, Any], findings: list[Any]) -> list[Any]:
     """The findings of a redacted PDF's record, as ``parse`` reports them.
 
     A masked national ID fails the format check by design: that error becomes
-    an info saying the number was masked. Every other finding stays as it is,
-    and an info says the document was redacted.
+    an info saying the number was masked. Only a value masked as
+    :func:`mask_national_id` masks (``A******789``) is excused: the ``redacted``
+    flag lies outside the embedded sha256, and must not turn a malformed
+    number into an info. Every other finding stays as it is, and an info says
+    the document was redacted.
     """
-    masked = set(national_id_pointers(form, data))
+    masked = {p for p in national_id_pointers(form, data) if is_masked(get_pointer(data, p))}
     out = [
         f.with_(severity="info",
                 template=N_("{field}: the 身分證統一編號 was masked when the document was rendered "

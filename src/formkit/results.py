@@ -26,6 +26,12 @@ class ParseResult:
     confidence: dict[str, float] | None = None
     empty: list[str] = field(default_factory=list)
     draft: bool = False
+    # The document's signatures (formkit.sign.SignatureReport.summary()); None: not signed.
+    signature: dict[str, Any] | None = None
+    # A signed, intact document (every signature valid, the last covering the whole file,
+    # nothing changed after it; trusted when trust anchors were given) whose record was read
+    # from its embedded data and matches the printed pages: the only record reported verified.
+    verified: bool = False
 
     @property
     def review(self) -> list[str]:
@@ -50,6 +56,8 @@ class ParseResult:
             out["review"] = [dotted_to_pointer(k) for k in self.review]
         if self.draft:
             out["draft"] = True
+        out["verified"] = self.verified
+        out["signature"] = self.signature
         return out
 
 

@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from .dates import impossible_day, is_iso
+from .dates import FIRST_DAY, LAST_DAY, impossible_day, in_range, is_iso, iso_date, out_of_range
 from .findings import Finding
 from .i18n import N_, Localised, phrase
 from .ids import national_id_valid, ubn_valid
 from .labels import field_label, root_field
+from .limits import capped
 from .masking import mask_national_id, redact_text
 from .pointers import WILDCARD, escape, get_pointer, matches, pointer
 
@@ -23,10 +24,25 @@ def _format_checker() -> Any:
     from jsonschema import FormatChecker
 
     checker = FormatChecker(formats=("email", "date-time"))
-    checker.checks("date")(lambda v: not isinstance(v, str) or is_iso(v))
+    moment, raises = checker.checkers["date-time"]
+    checker.checks("date-time", raises)(
+        lambda v: not isinstance(v, str) or bool(moment(v)) and _supported_moment(v))
+    checker.checks("date")(lambda v: not isinstance(v, str) or _supported_day(v))
     checker.checks("tw-ubn")(lambda v: not isinstance(v, str) or ubn_valid(v))
     checker.checks("tw-national-id")(lambda v: not isinstance(v, str) or national_id_valid(v))
     return checker
+
+
+def _supported_moment(text: str) -> bool:
+    """A date-time whose day (as written) is from FIRST_DAY to LAST_DAY."""
+    day = iso_date(text[:10])
+    return day is not None and in_range(day)
+
+
+def _supported_day(text: str) -> bool:
+    """An ISO date (``YYYY-MM-DD``, a real day) from FIRST_DAY to LAST_DAY (formkit.dates)."""
+    day = iso_date(text) if is_iso(text) else None
+    return day is not None and in_range(day)
 
 
 @cache
@@ -35,7 +51,8 @@ def _validator(schema_json: str) -> Any:
 
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(schema_json), format_checker=_format_checker())
+    return Draft202012Validator(capped(json.loads(schema_json)),
+                                format_checker=_format_checker())
 
 
 def check_schema(schema: dict[str, Any]) -> None:
@@ -196,7 +213,13 @@ def schema_findings(schema: dict[str, Any], record: Any) -> Iterator[Finding]:
             msg = _FORMAT_MESSAGES.get(
                 err.validator_value, N_("{field}: {value} is not in the expected format")
             )
-            if err.validator_value == "date" and (bad := _impossible(instance)):
+            day = instance[:10] if err.validator_value == "date-time" else instance
+            if err.validator_value in ("date", "date-time") and isinstance(instance, str) and (
+                    out_of_range(day) is not None):
+                msg = N_("{field}: {value} is outside the dates formkit handles "
+                         "({first} to {last})")
+                params.update(first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+            elif err.validator_value == "date" and (bad := _impossible(instance)):
                 msg, more = bad
                 params.update(more)
         elif kind == "additionalProperties":

@@ -3,6 +3,13 @@
 Sources, tried in order: ``embedded`` (formkit's own formkit.json, checked
 against the printed text), ``fields`` (AcroForm values), ``text`` (the text
 layer, anchored on the layout's labels) and ``ocr`` (scans).
+
+An embedded record is believed only as far as the pages show it
+(:mod:`formkit.parse.integrity`): every value the form prints is compared with
+the page, pages added or of another form, annotations over the page, the 草稿
+watermark against the ``draft`` flag and form fields whose value is not what
+they show are errors; active content (JavaScript, launch actions, XFA) is a
+warning on any route.
 """
 
 from __future__ import annotations
@@ -15,15 +22,17 @@ from .. import labels
 from ..engine import resolve, validate
 from ..errors import EnvironmentProblem, NotAFormPDFError, UnknownFormError, WorkerError
 from ..findings import Finding
-from ..forms import Form, catalog
+from ..forms import Form
 from ..i18n import N_
 from ..limits import Limits
 from ..pointers import dotted_to_pointer, get, leaves
 from ..redact import protect_findings
-from ..render.model import build, printed, titles
+from ..render.model import titles
 from ..results import REVIEW_BELOW, ParseResult
-from .embedded import digest_ok, embedded_payload, same_as_printed
+from . import integrity
+from .embedded import digest_ok, embedded_payload, has_bidi_control, same_as_printed
 from .fields import acroform_values, read_fields
+from .integrity import identify
 from .pdfio import is_image, library_failure, open_pdf, read_bytes
 from .text import Unit, extract_units, read_text, squash
 from .worker import call, library_caps
@@ -33,17 +42,6 @@ __all__ = ["DEFAULT_LIMITS", "REVIEW_BELOW", "Limits", "ParseResult", "WorkerErr
 
 #: The caps :func:`parse_pdf` applies unless told otherwise.
 DEFAULT_LIMITS = Limits()
-
-def identify(text: str) -> Form | None:
-    """The form whose printed title appears in the text (the longest such title)."""
-    page = squash(text)
-    best: tuple[int, Form] | None = None
-    for form in catalog():
-        for title in map(squash, titles(form)):
-            if title and title in page and (best is None or len(title) > best[0]):
-                best = (len(title), form)
-    return best[1] if best else None
-
 
 def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> list[Finding]:
     """Every field whose printed value differs from the embedded one."""
@@ -59,6 +57,19 @@ def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> l
         shown_expected = format_value(form, key, expected)[0] if expected is not None else ""
         shown_actual = format_value(form, key, value)[0]
         if same_as_printed(shown_expected, shown_actual):
+            continue
+        control = next((ch for ch in shown_expected if has_bidi_control(ch)), None)
+        if control is not None:
+            out.append(Finding(
+                rule="embedded", severity="error", path=dotted_to_pointer(key),
+                template=N_("{field}: the embedded value contains a bidi control character "
+                            "(U+{code}) that changes the order shown; the page shows {actual}, "
+                            "the data holds {expected}"),
+                citation="",
+                params={"field": labels.field(form.schema, dotted_to_pointer(key)),
+                        "code": f"{ord(control):04X}", "actual": shown_actual or "（空白）",
+                        "expected": shown_expected},
+                expected=expected, actual=value))
             continue
         out.append(
             Finding(
@@ -78,23 +89,6 @@ def _compare(form: Form, embedded: dict[str, Any], printed: dict[str, Any]) -> l
             )
         )
     return out
-
-
-def _not_printed(form: Form, record: dict[str, Any], worksheet: bool) -> list[Finding]:
-    """One note naming the record's fields that the form's pages do not print (its
-    worksheet's, for one): the embedded data's values for them cannot be compared with
-    the page."""
-    doc = build(form, record, worksheet=worksheet)
-    missing = [key for key, _ in leaves(record) if not printed(doc, key)]
-    if not missing:
-        return []
-    return [Finding(
-        rule="embedded", severity="info", path="",
-        template=N_("not on the page, so not compared with the embedded data: {fields}"),
-        params={"fields": "、".join(labels.field(form.schema, dotted_to_pointer(k))
-                                   for k in missing)},
-        citation="",
-    )]
 
 
 def parse_pdf(
@@ -130,10 +124,35 @@ def _parse(data: bytes, name: str, form: str | Form | None, as_of: date | None,
            limits: Limits) -> ParseResult:
     """The parse itself, in whichever process runs it."""
     with library_caps(limits, name):
-        return _route(data, name, resolve(form) if form is not None else None, as_of, limits)
+        result = _route(data, name, resolve(form) if form is not None else None, as_of, limits)
+        from ..sign import attach_signature  # signatures: formkit.sign (pyHanko only if signed)
+
+        return attach_signature(result, data, name)
 
 
 _OTHER_FORM = N_("{file}: this PDF is a {found}, not a {form}")
+
+
+def _checked(name: str, check: Any, reader: Any) -> list[Finding]:
+    """The findings of one of :mod:`integrity`'s checks of the PDF's objects, with pypdf's
+    failures on a broken file refused."""
+    try:
+        found: list[Finding] = check(reader)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library boundary
+        raise library_failure(name, exc, N_("unreadable objects")) from exc
+    return found
+
+
+def _pages(data: bytes, name: str) -> integrity.Pages:
+    """The text layer with the draft watermark set apart (:func:`integrity.page_text`)."""
+    try:
+        return integrity.page_text(data)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the library boundary
+        raise library_failure(name, exc, N_("the text of its pages cannot be read")) from exc
 
 
 def _units(data: bytes, name: str) -> tuple[list[Unit], str]:
@@ -154,26 +173,32 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
     data_bytes: bytes = reader.formkit_bytes
     payload = embedded_payload(reader, name)
 
+    active = _checked(name, integrity.active_findings, reader)
     if payload is not None and payload["data"]:
         found = _embedded_form(payload, name)
         if wanted is not None and wanted.id != found.id:
             raise NotAFormPDFError(_OTHER_FORM, file=name, found=found.id, form=wanted.id)
-        findings: list[Finding] = []
+        findings: list[Finding] = list(active)
         if not digest_ok(payload):
             findings.append(
                 Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
                         citation="")
             )
-        units, text = _units(data_bytes, name)
-        printed = read_text(found, units)
+        draft = payload.get("draft") is True
+        pages = _pages(data_bytes, name)
+        findings.extend(integrity.page_findings(found, pages, draft=draft))
+        findings.extend(_checked(name, integrity.annotation_findings, reader))
+        findings.extend(_checked(name, integrity.appearance_findings, reader))
+        printed = read_text(found, pages.units)
         findings.extend(_compare(found, payload["data"], printed.data))
-        findings.extend(_not_printed(found, payload["data"], payload.get("worksheet") is True))
+        findings.extend(integrity.shown_findings(
+            found, payload["data"], {k for k, _ in leaves(printed.data)}, pages.text,
+            worksheet=payload.get("worksheet") is True))
         report = validate(found, payload["data"], as_of=as_of)
         # No national ID in a finding; a redacted PDF's masked ones are no error (formkit.redact).
         checked = protect_findings(found, payload["data"], findings + report.findings,
                                    redacted=payload.get("redacted") is True)
-        return ParseResult(found.id, "embedded", payload["data"], checked,
-                           draft=bool(payload.get("draft")))
+        return ParseResult(found.id, "embedded", payload["data"], checked, draft=draft)
 
     known = _embedded_form(payload, name) if payload is not None else None
     if known is not None and wanted is not None and known.id != wanted.id:
@@ -187,13 +212,16 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
                    "the form with --form"), file=name)
         got = read_fields(target, values)
         report = validate(target, got.data, as_of=as_of)
-        return ParseResult(target.id, "fields", got.data, report.findings,
+        shown = _checked(name, integrity.appearance_findings, reader)
+        return ParseResult(target.id, "fields", got.data, active + shown + report.findings,
                            confidence=got.confidence, empty=got.empty)
 
     units, text = _units(data_bytes, name)
     if not squash(text):
-        return _from_scan(data_bytes, name, is_pdf=True, wanted=wanted or known, as_of=as_of,
-                          limits=limits)
+        scanned = _from_scan(data_bytes, name, is_pdf=True, wanted=wanted or known,
+                             as_of=as_of, limits=limits)
+        scanned.findings[:0] = active
+        return scanned
     target = wanted or known or identify(text)
     if target is None:
         raise NotAFormPDFError(N_("{file}: not a formkit form (no known form title found on its "
@@ -203,7 +231,7 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
                                form=target.id)
     result = read_text(target, units)
     report = validate(target, result.data, as_of=as_of)
-    return ParseResult(target.id, "text", result.data, report.findings,
+    return ParseResult(target.id, "text", result.data, active + report.findings,
                        confidence=result.confidence, empty=result.empty)
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import unicodedata
 from typing import Any
 
-from ..errors import NotAFormPDFError
+from ..errors import InputError, LimitExceeded, NotAFormPDFError
 from ..i18n import N_
-from ..limits import Limits
+from ..limits import Limits, check_record
 from ..records import canonical_json
 from ..render.pdf import ATTACHMENT_NAME
 from .worker import call, library_caps
@@ -23,31 +22,119 @@ def embedded_payload(reader: Any, source: str) -> dict[str, Any] | None:
 
     try:
         attachments = reader.attachments
-        if ATTACHMENT_NAME not in attachments:
-            return None
-        raw = attachments[ATTACHMENT_NAME][0]
+        count = max(payload_count(reader, ATTACHMENT_NAME),
+                    len(attachments.get(ATTACHMENT_NAME, ())))
+        copies = attachments.get(ATTACHMENT_NAME) or []
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken name trees
         raise library_failure(source, exc, N_("unreadable attachment table")) from exc
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except RecursionError as exc:
-        raise library_failure(source, exc) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotAFormPDFError(N_("{file}: the embedded {name} is not valid JSON"), file=source,
-                               name=ATTACHMENT_NAME) from exc
+    if not copies and count <= 1:
+        return None
+    if count > 1 or len(copies) > 1:
+        # Which one a reader takes is its own choice: the page may show one, the parse read another.
+        raise NotAFormPDFError(N_("{file}: the PDF holds {count} attachments named {name}; "
+                                  "formkit writes one, so which is the record cannot be told"),
+                               file=source, count=max(count, len(copies)), name=ATTACHMENT_NAME)
+    payload = _strict_json(copies[0], source)
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
         raise NotAFormPDFError(N_("{file}: the embedded {name} has no record"), file=source,
                                name=ATTACHMENT_NAME)
     if not isinstance(payload.get("form"), str):
         raise NotAFormPDFError(N_("{file}: the embedded {name} names no form"), file=source,
                                name=ATTACHMENT_NAME)
+    try:  # what formkit's renderers refuse (limits.py) it cannot have written
+        check_record(payload["data"])
+    except LimitExceeded as exc:
+        raise NotAFormPDFError(N_("{file}: the embedded {name} is refused: {reason}"),
+                               file=source, name=ATTACHMENT_NAME, reason=exc) from exc
     return payload
 
 
+def _name(spec: Any) -> str:
+    """The file name of a file specification."""
+    try:
+        spec = spec.get_object()
+        if isinstance(spec, str):
+            return str(spec)
+        for key in ("/UF", "/F"):
+            if key in spec:
+                value = spec[key]
+                return str(value.get_object() if hasattr(value, "get_object") else value)
+    except (AttributeError, TypeError, KeyError):
+        pass
+    return ""
+
+
+def _identity(obj: Any) -> Any:
+    return ("ref", obj.idnum, obj.generation) if hasattr(obj, "idnum") else ("obj", id(obj))
+
+
+def _tree_entries(node: Any, seen: set[Any], depth: int = 0) -> list[tuple[str, Any]]:
+    """(name, value) of every entry of a name tree."""
+    if node is None or depth > 32 or _identity(node) in seen:
+        return []
+    seen.add(_identity(node))
+    node = node.get_object()
+    out: list[tuple[str, Any]] = []
+    names = node.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        for i in range(0, len(names) - 1, 2):
+            out.append((str(names[i].get_object()), names[i + 1]))
+    for kid in node.get("/Kids") or []:
+        out.extend(_tree_entries(kid, seen, depth + 1))
+    return out
+
+
+def payload_count(reader: Any, attachment: str) -> int:
+    """How many distinct file specifications named ``attachment`` the PDF holds: the
+    embedded-files name tree, the ``/AF`` arrays and file attachment annotations."""
+    root = reader.trailer["/Root"].get_object()
+    specs: dict[Any, Any] = {}
+    tree = (root.get("/Names") or {}).get("/EmbeddedFiles") if "/Names" in root else None
+    for name, value in _tree_entries(tree, set()):
+        if name == attachment or _name(value) == attachment:
+            specs[_identity(value)] = value
+    holders = [root, *(page for page in reader.pages)]
+    for holder in holders:
+        for spec in holder.get("/AF") or []:
+            if _name(spec) == attachment:
+                specs[_identity(spec)] = spec
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if a.get("/Subtype") == "/FileAttachment" and _name(a.get("/FS")) == attachment:
+                specs[_identity(a["/FS"])] = a["/FS"]
+    return len(specs)
+
+
+def _strict_json(raw: bytes, source: str) -> Any:
+    """The attachment as JSON, read as records are (:func:`formkit.records.parse_json`).
+
+    Refused, naming the file and the problem: text that is not UTF-8 JSON, a
+    key given twice in one object (which of the two a reader keeps is its own
+    choice, so the page may show one and the data hold the other), NaN or
+    Infinity, a number of more digits than an amount has, half a surrogate pair.
+    """
+    from ..errors import MalformedJSONError
+    from ..records import parse_json
+
+    try:
+        return parse_json(raw, ATTACHMENT_NAME)
+    except MalformedJSONError as exc:
+        raise NotAFormPDFError(N_("{file}: the embedded {name} is not valid JSON"), file=source,
+                               name=ATTACHMENT_NAME) from exc
+    except InputError as exc:  # the message names formkit.json and the problem
+        raise NotAFormPDFError(N_("{file}: {reason}"), file=source, reason=exc) from None
+
+
 def digest_ok(payload: dict[str, Any]) -> bool:
-    return hashlib.sha256(canonical_json(payload["data"])).hexdigest() == payload.get("sha256")
+    try:
+        digest = hashlib.sha256(canonical_json(payload["data"])).hexdigest()
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+    return digest == payload.get("sha256")
 
 
 def read_embedded(path: Any, *, limits: Limits | None = _LIMITS) -> dict[str, Any] | None:
@@ -86,10 +173,39 @@ def _printable(text: str) -> str:
     which would keep NFKC from ordering the whole run. (Comparison only: the
     record itself is never normalised.)
     """
+    kept = text.translate(_DROPPED)
+    return "".join(ch for ch in unicodedata.normalize("NFKC", kept) if not ch.isspace())
+
+
+class _Table(dict[int, "str | None"]):
+    """A ``str.translate`` table filled on first use of each code point (a page's text has
+    few distinct ones; testing each character of a long value costs 30 µs)."""
+
+    def __init__(self, decide: Any) -> None:
+        super().__init__()
+        self._decide = decide
+
+    def __missing__(self, cp: int) -> str | None:
+        value: str | None = self._decide(cp)
+        self[cp] = value
+        return value
+
+
+def _dropped(cp: int) -> str | None:
     from ..render.fonts import is_ignorable
 
-    kept = "".join(ch for ch in text if not ch.isspace() and not is_ignorable(ord(ch)))
-    return "".join(ch for ch in unicodedata.normalize("NFKC", kept) if not ch.isspace())
+    return None if chr(cp).isspace() or is_ignorable(cp) else chr(cp)
+
+
+def _glyph_of(cp: int) -> str:
+    from ..render.fonts import is_ignorable, same_glyph
+
+    # U+00AD shares "-"'s glyph, but is drawn only at a line's end
+    return chr(cp) if is_ignorable(cp) else chr(same_glyph().get(cp, cp))
+
+
+_DROPPED = _Table(_dropped)
+_GLYPHS = _Table(_glyph_of)
 
 
 def _modifier(ch: str) -> bool:
@@ -159,11 +275,7 @@ def _lossy(embedded: str) -> set[str]:
 def _same_glyph(text: str) -> str:
     """``text`` with each code point that shares its glyph with others replaced by one of
     them, then as :func:`_printable` makes it."""
-    from ..render.fonts import is_ignorable, same_glyph
-
-    shared = same_glyph()  # U+00AD shares "-"'s glyph, but is drawn only at a line's end
-    return _printable("".join(ch if is_ignorable(ord(ch)) else chr(shared.get(ord(ch), ord(ch)))
-                              for ch in text))
+    return _printable(text.translate(_GLYPHS))
 
 
 def _unmirrored(ch: str) -> str:
@@ -192,11 +304,11 @@ def same_as_printed(embedded: str, printed: str) -> bool:
     compared, nor default-ignorable code points (joiners, variation selectors,
     bidi marks), which have no glyph; code points a font draws with one glyph
     (``-`` and U+2011) count as one; what WeasyPrint's text layer may lose
-    (:func:`_lossy`) is left out. A value with right-to-left letters (or bidi
-    controls) is printed, and read back, in visual order, line by line: its
-    characters are compared as a multiset, and the left-to-right letters, which
-    keep their order on the page unless an explicit bidi control moves them, in
-    order. Any other difference is an edit.
+    (:func:`_lossy`) is left out. A value with right-to-left letters is printed,
+    and read back, in visual order, line by line: its characters are compared as
+    a multiset, and the left-to-right letters in order, whatever explicit bidi
+    controls the value holds (an override that reverses them shows the reader
+    another value than the data's). Any other difference is an edit.
     """
     want, got = _printable(embedded), _printable(printed)
     if want == got:
@@ -215,10 +327,30 @@ def same_as_printed(embedded: str, printed: str) -> bool:
     # In right-to-left text "（" is drawn with the glyph of "）", and read back so.
     if sorted(map(_unmirrored, want)) != sorted(map(_unmirrored, got)):
         return False
-    if any(unicodedata.bidirectional(ch) in _EXPLICIT for ch in embedded):
-        return True  # an override may reverse left-to-right text too
+    # An explicit embedding, override or isolate relaxes nothing: whatever it does to the
+    # order of right-to-left letters, the left-to-right ones must be printed in their order.
+    # A value whose control reverses them (U+202E before "51號") is not what the page shows.
 
     def ltr(text: str) -> list[str]:
         return [ch for ch in text if unicodedata.bidirectional(ch) == "L"]
 
-    return ltr(want) == ltr(got)
+    return ltr(want) == ltr(got) and sorted(_numbers(want)) == sorted(_numbers(got))
+
+
+def _numbers(text: str) -> list[str]:
+    """The runs of digits of ``text``: each is printed left to right, wherever the run goes."""
+    out: list[str] = []
+    run = ""
+    for ch in text:
+        if unicodedata.bidirectional(ch) in ("EN", "AN"):
+            run += ch
+        elif run:
+            out.append(run)
+            run = ""
+    return [*out, run] if run else out
+
+
+def has_bidi_control(text: str) -> bool:
+    """Whether ``text`` holds an explicit bidi embedding, override or isolate (U+202A–U+202E,
+    U+2066–U+2069)."""
+    return any(unicodedata.bidirectional(ch) in _EXPLICIT for ch in text)

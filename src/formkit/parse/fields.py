@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import FormkitError, NotAFormPDFError, in_file
 from ..forms import Form
 from ..i18n import N_
+from ..limits import MAX_ITEMS
 from ..pointers import set_
 from ..render.model import build
 from ..schema import choices, schema_node
@@ -24,6 +25,35 @@ from .text import TextResult, _convert
 
 MAX_FIELDS = 5000
 MAX_DEPTH = 16
+#: Characters in a field's fully qualified name (the kit's longest is under 50).
+MAX_NAME = 200
+
+
+def _index(part: str) -> int | None:
+    """A name's part as a list index (ASCII digits), or None for a key."""
+    return int(part) if part.isascii() and part.isdigit() and len(part) <= 18 else None
+
+
+def check_name(name: str) -> None:
+    """Refuse a field name that would build more than a record may hold.
+
+    A name is a record key (``sites.0.lines``): a numeric part is an index into a list,
+    and ``zz.99999999`` would build a list of 100 million items. The name is measured
+    before anything is built: at most :data:`MAX_NAME` characters, :data:`MAX_DEPTH`
+    parts, and indexes below :data:`formkit.limits.MAX_ITEMS`.
+    """
+    if len(name) > MAX_NAME:
+        raise NotAFormPDFError(N_("a form field name of {count:,} characters; at most {max} are "
+                                  "read"), count=len(name), max=MAX_NAME)
+    parts = name.split(".")
+    if len(parts) > MAX_DEPTH:
+        raise NotAFormPDFError(N_("form field {field!r}: more than {max} parts"), field=name,
+                               max=MAX_DEPTH)
+    for part in parts:
+        if part.isascii() and part.isdigit() and (len(part) > 3 or int(part) >= MAX_ITEMS):
+            raise NotAFormPDFError(N_("form field {field!r}: index {index} is beyond the {max:,} "
+                                      "items a list holds"), field=name, index=part[:20],
+                                   max=MAX_ITEMS)
 
 
 @dataclass
@@ -34,7 +64,8 @@ class RawField:
 
 
 def acroform_values(reader: Any, source: str) -> dict[str, RawField] | None:
-    """Terminal fields by fully qualified name, or None when the PDF has no form fields."""
+    """Terminal fields by fully qualified name, or None when the PDF has no form fields
+    (signature fields are not values: a PDF whose only fields are signatures has none)."""
     try:
         root = reader.trailer["/Root"]
         form = root.get("/AcroForm")
@@ -82,7 +113,10 @@ def _walk(kids: Any, prefix: str, kind: Any, value: Any, flags: Any,
         )
         if named_kids:
             _walk(children.get_object(), name, own_kind, own_value, own_flags, out, seen)
+        elif own_kind == "/Sig":
+            continue  # a signature (formkit sign): no value of the record
         elif name and name not in out:
+            check_name(name)
             raw = own_value.get_object() if hasattr(own_value, "get_object") else own_value
             out[name] = RawField(str(own_kind), raw, int(own_flags or 0))
 
@@ -135,14 +169,15 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
     rows: dict[str, dict[int, dict[str, Any]]] = {}
 
     def put(key: str, value: Any, confidence: float) -> None:
+        check_name(key)  # acroform_values did; a caller's own fields may not have been
         table = next((t for t in tables if key.startswith(t + ".")), None)
         if table is not None:
             rest = key[len(table) + 1:]
             index, _, sub = rest.partition(".")
-            if index.isdigit() and sub:
-                rows.setdefault(table, {}).setdefault(int(index), {})[sub] = (value, confidence)
+            if (i := _index(index)) is not None and sub:
+                rows.setdefault(table, {}).setdefault(i, {})[sub] = (value, confidence)
                 return
-        set_(result.data, key, value)
+        _set(result.data, key, value)
         result.confidence[key] = confidence
 
     multi: dict[str, list[str]] = {}
@@ -184,7 +219,8 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
             result.empty.append(key)  # no option ticked: nothing chosen, not an empty choice
     for table, by_index in rows.items():
         fixed = tables[table]
-        filled = sorted(i for i, row in by_index.items() if any(v not in ("", None, False) for v, _ in row.values()))
+        filled = sorted(i for i, row in by_index.items()
+                        if any(v not in ("", None, False) for v, _ in row.values()))
         out: list[dict[str, Any]] = []
         # A fixed table keeps every printed row (each row is a category);
         # a repeating one keeps the rows someone filled, in order.
@@ -193,16 +229,41 @@ def read_fields(form: Form, fields: dict[str, RawField]) -> TextResult:
             row = by_index.get(i, {})
             record_row: dict[str, Any] = {}
             for sub, (value, confidence) in row.items():
-                set_(record_row, sub, value)
+                _set(record_row, sub, value, f"{table}.{i}.{sub}")
                 result.confidence[f"{table}.{new_index}.{sub}"] = confidence
             out.append(record_row)
         if out:
-            set_(result.data, table, out)
+            _set(result.data, table, out)
         for i, row in by_index.items():
             if i not in wanted:
                 result.empty.extend(f"{table}.{i}.{sub}" for sub in row)
     result.empty = sorted(set(result.empty) - set(result.confidence))
     return result
+
+
+def _set(record: dict[str, Any], key: str, value: Any, name: str | None = None) -> None:
+    """:func:`formkit.pointers.set_`, with fields that disagree on the shape of the record
+    (``zz.0``, a list item, beside ``zz.a``, an object's key) refused, naming the field."""
+    try:
+        set_(record, key, value)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise NotAFormPDFError(N_("form field {field!r} does not fit beside the other fields: "
+                                  "{parent!r} is used both as a list and as an object"),
+                               field=name or key, parent=_parent(record, key)) from exc
+
+
+def _parent(record: dict[str, Any], key: str) -> str:
+    """The longest part of ``key`` whose value in ``record`` has the other shape."""
+    parts = key.split(".")
+    node: Any = record
+    for n, part in enumerate(parts[:-1]):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and (i := _index(part)) is not None and i < len(node):
+            node = node[i]
+        else:
+            return ".".join(parts[:n]) or key
+    return ".".join(parts[:-1]) or key
 
 
 def _filled(raw: RawField) -> bool:
@@ -232,6 +293,8 @@ def _typed(node: dict[str, Any], code: str) -> Any:
             return v
     if node.get("type") == "boolean":
         return code.lower() in ("true", "yes", "on")
-    if node.get("type") == "integer" and code.lstrip("-").isdigit():
+    digits = code.removeprefix("-")
+    if node.get("type") == "integer" and digits.isascii() and digits.isdigit() and len(
+            digits) <= 18:
         return int(code)
     return code

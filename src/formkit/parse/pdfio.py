@@ -52,6 +52,8 @@ def read_bytes(
         path = Path(source)
         name = str(path)
         if not path.is_file():
+            if path.exists():  # a folder, a device, a FIFO: nothing to read to an end
+                raise InputError(N_("{file}: not a regular file"), file=name)
             raise InputError(N_("{file}: no such file"), file=name)
         try:
             size = path.stat().st_size

@@ -856,6 +856,237 @@ def _check_xml_text(record: dict[str, Any] | None) -> None:
                    "it from the record"), field=field, what=phrase(what), code=f"{cp:04X}")
 
 
+# --- active content of a hand-made template ------------------------------------------------
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# Fields that only show something of the document itself; any other (DDE, DDEAUTO,
+# INCLUDETEXT, INCLUDEPICTURE, LINK, IMPORT, MACROBUTTON, DATABASE...) loses its code and
+# keeps the text last shown. A field whose code begins with a nested field is no
+# keyword at all, and goes as well.
+_SAFE_FIELDS = frozenset({
+    "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "CREATEDATE", "SAVEDATE",
+    "PRINTDATE", "EDITTIME", "TITLE", "SUBJECT", "AUTHOR", "KEYWORDS", "COMMENTS",
+    "LASTSAVEDBY", "NUMWORDS", "NUMCHARS", "DOCPROPERTY", "INFO", "REF", "PAGEREF", "NOTEREF",
+    "STYLEREF", "SEQ", "TOC", "TOA", "TC", "TA", "XE", "INDEX", "LISTNUM", "AUTONUM",
+    "AUTONUMLGL", "AUTONUMOUT", "BARCODE", "DISPLAYBARCODE", "MERGEFIELD", "MERGEREC",
+    "MERGESEQ", "NEXT", "NEXTIF", "SKIPIF", "FILLIN", "ASK", "SET", "IF", "QUOTE", "COMPARE",
+    "EQ", "SYMBOL", "ADVANCE", "BIDIOUTLINE", "FORMTEXT", "FORMCHECKBOX", "FORMDROPDOWN",
+    "GOTOBUTTON", "PRIVATE", "RD", "USERINITIALS", "USERNAME", "USERADDRESS", "=",
+})
+_SAFE_LINK = re.compile(r'^\s*"?\s*(https?://|mailto:)', re.IGNORECASE)
+# Parts that run code or controls: macros, their data, ActiveX controls, key bindings.
+_ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|customizations\.xml)$|"
+                          r"(^|/)_rels/vbaProject\.bin\.rels$|(^|/)activeX/", re.IGNORECASE)
+_MACRO_TYPES = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+}
+
+
+def _safe_field(code: str) -> bool:
+    words = code.split(None, 1)
+    if not words:
+        return False
+    keyword = words[0].upper()
+    if keyword.startswith("="):
+        return True
+    if keyword == "HYPERLINK":  # to a web page, a mail address or a bookmark (\l) only
+        rest = words[1] if len(words) > 1 else ""
+        return rest.lstrip().startswith("\\l") or bool(_SAFE_LINK.match(rest))
+    return keyword in _SAFE_FIELDS
+
+
+def _unwrap(el: Any) -> None:
+    """Replace ``el`` by its children (a field or a hyperlink whose text stays)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    at = parent.index(el)
+    for i, child in enumerate(list(el)):
+        parent.insert(at + i, child)
+    parent.remove(el)
+
+
+def _defuse_fields(root: Any, removed: list[str]) -> bool:
+    """Drop the code of every field not in :data:`_SAFE_FIELDS` (simple or complex),
+    keeping the text it last showed. True when something was dropped."""
+    w = f"{{{_W_NS}}}"
+    changed = False
+    for simple in list(root.iter(f"{w}fldSimple")):
+        code = simple.get(f"{w}instr", "")
+        if not _safe_field(code):
+            removed.append(f"field {code.strip()[:40]!r}")
+            _unwrap(simple)
+            changed = True
+    stack: list[dict[str, Any]] = []
+    tags = (f"{w}fldChar", f"{w}instrText", f"{w}delInstrText")
+    for el in list(root.iter(*tags)):
+        if el.tag == f"{w}fldChar":
+            kind = el.get(f"{w}fldCharType")
+            if kind == "begin":
+                if stack and stack[-1]["code"]:
+                    stack[-1]["text"].append("\x00")  # a nested field in the outer's code
+                stack.append({"text": [], "els": [el], "code": True})
+            elif kind == "separate" and stack:
+                stack[-1]["els"].append(el)
+                stack[-1]["code"] = False
+            elif kind == "end" and stack:
+                field = stack.pop()
+                field["els"].append(el)
+                code = "".join(field["text"])
+                if not _safe_field(code.replace("\x00", "")) or code.lstrip().startswith("\x00"):
+                    removed.append(f"field {code.replace(chr(0), '').strip()[:40]!r}")
+                    for marker in field["els"]:
+                        if marker.getparent() is not None:
+                            marker.getparent().remove(marker)
+                    changed = True
+        elif stack and stack[-1]["code"]:
+            stack[-1]["text"].append(el.text or "")
+            stack[-1]["els"].append(el)
+    for field in stack:  # never ended: no field at all, drop its code
+        for marker in field["els"]:
+            if marker.getparent() is not None:
+                marker.getparent().remove(marker)
+        changed = True
+    return changed
+
+
+def _rels_source(rels_name: str) -> str | None:
+    """``word/_rels/document.xml.rels`` → ``word/document.xml``; None for ``_rels/.rels``."""
+    folder, _, name = rels_name.rpartition("_rels/")
+    source = folder + name.removesuffix(".rels")
+    return source or None
+
+
+def _resolve_target(rels_name: str, target: str) -> str:
+    import posixpath
+
+    if target.startswith("/"):
+        return target.lstrip("/")
+    base = rels_name.rpartition("_rels/")[0]
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _drop_references(root: Any, ids: set[str]) -> None:
+    """Elements of a part that use a removed relationship: a hyperlink keeps its text, a
+    linked picture keeps its embedded copy, anything else goes."""
+    w = f"{{{_W_NS}}}"
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        used = [a for a, v in el.attrib.items() if a.startswith(f"{{{_R_NS}}}") and v in ids]
+        if not used:
+            continue
+        if el.tag == f"{w}hyperlink":
+            _unwrap(el)
+        elif all(a == f"{{{_R_NS}}}link" for a in used):
+            for a in used:
+                del el.attrib[a]
+        elif el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def defuse_docx(data: bytes) -> tuple[bytes, list[str]]:
+    """A DOCX package without active content, and what was removed.
+
+    Removed: fields other than those that show the document's own data (DDE,
+    DDEAUTO, INCLUDETEXT, INCLUDEPICTURE, LINK..., as ``w:fldSimple`` or as
+    ``w:fldChar``/``w:instrText`` runs: their code goes, the text they last showed
+    stays); every external relationship but hyperlinks to ``http(s)`` and ``mailto``
+    (a remote attached template, linked images, OLE links, frames, sub-documents),
+    with the elements that use it; macros (``vbaProject.bin``), ActiveX controls
+    and key bindings, with their relationships and content types.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    from ..limits import MAX_OUTPUT_BYTES
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        infos = zin.infolist()
+        size = sum(i.file_size for i in infos)
+        if size > MAX_OUTPUT_BYTES:  # a zip bomb: not unpacked
+            raise LimitExceeded(N_("template refused: its parts unpack to {size:,} bytes; the "
+                                   "cap is {mib} MiB"), size=size, mib=MAX_OUTPUT_BYTES // 2**20,
+                                limit="bytes")
+        parts = {i.filename: zin.read(i) for i in infos}
+    removed: list[str] = []
+    dropped = {name for name in parts if _ACTIVE_PART.search(name)}
+    removed += [f"part {name}" for name in sorted(dropped) if not name.endswith(".rels")]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    changed: dict[str, bytes] = {}
+    gone_ids: dict[str, set[str]] = {}  # source part → relationship ids removed
+    for name in parts:
+        if name in dropped or not name.endswith(".rels"):
+            continue
+        root = etree.fromstring(parts[name], parser)
+        ids: set[str] = set()
+        for rel in list(root):
+            target = rel.get("Target", "")
+            rel_type = rel.get("Type", "")
+            external = rel.get("TargetMode", "").lower() == "external"
+            if external:
+                keep = rel_type.endswith("/hyperlink") and bool(_SAFE_LINK.match(target))
+            else:
+                keep = _resolve_target(name, target) not in dropped and \
+                    not rel_type.endswith("/aFChunk")
+            if not keep:
+                removed.append(f"relationship {rel_type.rsplit('/', 1)[-1]} → {target[:60]}")
+                ids.add(rel.get("Id", ""))
+                root.remove(rel)
+        if ids:
+            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True)
+            source = _rels_source(name)
+            if source:
+                gone_ids[source] = ids
+    for name, blob in parts.items():
+        if name in dropped or name.endswith(".rels") or not name.endswith(".xml") or \
+                name == "[Content_Types].xml":
+            continue
+        ids = gone_ids.get(name, set())
+        if not ids and b"fldChar" not in blob and b"fldSimple" not in blob:
+            continue
+        root = etree.fromstring(blob, parser)
+        touched = _defuse_fields(root, removed)
+        if ids:
+            _drop_references(root, ids)
+            touched = True
+        if touched:
+            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True)
+    types_name = "[Content_Types].xml"
+    if types_name in parts:
+        root = etree.fromstring(parts[types_name], parser)
+        touched = False
+        for el in list(root):
+            part = el.get("PartName", "").lstrip("/")
+            if el.tag == f"{{{_CT_NS}}}Override" and part in dropped:
+                root.remove(el)
+                touched = True
+            elif el.get("ContentType") in _MACRO_TYPES:
+                el.set("ContentType", _MACRO_TYPES[el.get("ContentType", "")])
+                touched = True
+        if touched:
+            changed[types_name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                 standalone=True)
+    if not removed and not changed:
+        return data, []
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in infos:
+            if info.filename in dropped:
+                continue
+            zout.writestr(info, changed.get(info.filename, parts[info.filename]))
+    return out.getvalue(), removed
+
+
 def _custom_template(form: Form, templates: str | None) -> tuple[Any, bool] | None:
     """(path, from the user) of a hand-made template.docx: a user override first, then the form's.
 
@@ -893,24 +1124,39 @@ def _render_custom(
     Every part docxtpl renders (body, headers, footers, footnotes, core
     properties) is a template of its own: it may not include, import or extend
     another. The sandbox's refusals are InputError (``template refused: ...``).
+    Active content (:func:`defuse_docx`: DDE and include fields, external links
+    but web and mail hyperlinks, macros, ActiveX) is removed from the template
+    before rendering, and from the document after, with a warning naming it.
     """
+    import logging
     import zipfile
+    import zlib
 
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
 
     from .html import form_view, run_template
 
+    log = logging.getLogger("formkit")
+
+    def warn(removed: list[str]) -> None:
+        if removed:
+            log.warning("%s", phrase(N_("template {name}: active content removed: {what}"),
+                                     {"name": path.name, "what": "; ".join(removed[:10])}))
+
     def render() -> Any:
-        tpl = DocxTemplate(str(path))
+        clean, removed = defuse_docx(path.read_bytes())
+        warn(removed)
+        tpl = DocxTemplate(io.BytesIO(clean))
         context = {"r": record, "form": form_view(form), "draft": draft, "title": title}
         tpl.render(context, jinja_env=_sandbox(), autoescape=True)
         return tpl
 
     try:
         tpl = run_template(render)
-    except (PackageNotFoundError, zipfile.BadZipFile, SyntaxError, OSError) as exc:
-        # SyntaxError: lxml's XMLSyntaxError, a part that is not XML
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, SyntaxError, OSError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError, a part that is not XML; zlib.error: a part
+        # whose compressed data is corrupt
         raise InputError(N_("template error: {name} is not a Word document (.docx) that "
                             "formkit can read: {error}"), name=path.name, error=str(exc)) from exc
     tpl.docx.core_properties.title = form.full_title
@@ -918,7 +1164,13 @@ def _render_custom(
     _set_keywords(tpl.docx.core_properties._element, "formkit" + (" draft" if draft else ""))
     buf = io.BytesIO()
     tpl.save(buf)
-    return buf.getvalue()
+    try:
+        data, removed = defuse_docx(buf.getvalue())  # what the rendering itself put in
+    except (zipfile.BadZipFile, SyntaxError) as exc:
+        raise RenderError(N_("template {name}: the document made cannot be checked: {error}"),
+                          name=path.name, error=str(exc)) from exc
+    warn(removed)
+    return data
 
 
 def render_docx(

@@ -9,8 +9,10 @@ reads them back using the static segments as anchors.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -96,13 +98,49 @@ class Document:
 
 
 def _label_for(form: Form, key: str, code: Any) -> str:
+    if (text := _unprintable(code)) is not None:
+        return text
+    if isinstance(code, dict | list):  # no option's code: printed as given
+        return _as_given(code)
     return choice_label(choice_node(form.schema, key), code)
 
 
 def _number(value: float | int) -> str:
+    if (text := _unprintable(value)) is not None:
+        return text
     if isinstance(value, float) and value.is_integer():
         return f"{value:.1f}"
     return str(value)
+
+
+#: Numbers this large are printed in scientific form: the schema refuses them (formkit.schema
+#: caps every number at 999,999,999,999), but a draft, or a record of the Python API, may
+#: still hold one; str() of an int of more than 4,300 digits raises, int() of inf too.
+_PRINTABLE = 10**16
+
+
+def _unprintable(value: Any) -> str | None:
+    """The text of a number too large (or not finite) to print as written; None for others."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if -_PRINTABLE < value < _PRINTABLE:
+        return None
+    return f"{Decimal(value):.6E}"
+
+
+def _as_given(value: Any) -> str:
+    """A value the format it was meant for cannot print: as it is (a list item by item)."""
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value if not isinstance(v, dict | list))
+    return "" if isinstance(value, dict) else _plain(value)
+
+
+def _plain(value: Any) -> str:
+    """``str(value)``, numbers too large to print as written in scientific form."""
+    text = _unprintable(value)
+    return str(value) if text is None else text
 
 
 @dataclass(frozen=True)
@@ -168,6 +206,8 @@ def format_value(
             fmt = "text"
     if value is None or value == "":
         return "", fmt
+    if (text := _unprintable(value)) is not None:
+        return text, fmt  # the schema reports it
     try:
         if fmt in ("date", "date_long", "date_blank"):
             return (roc_long(value) if style.dates == "long" else roc_short(value)), fmt
@@ -181,8 +221,8 @@ def format_value(
             return in_words(int(value)), fmt
         if fmt == "yq" and isinstance(value, dict):
             return f"{value.get('year', '')}年度/第{value.get('quarter', '')}季", fmt
-    except (ValueError, TypeError):
-        return str(value), fmt  # printed as given; validation reports the problem
+    except (ValueError, TypeError, OverflowError):
+        return _as_given(value), fmt  # printed as given; validation reports the problem
     if fmt == "label":
         if isinstance(value, list):
             return "、".join(_label_for(form, key, v) for v in value), fmt
@@ -192,7 +232,7 @@ def format_value(
     if isinstance(value, float | int):
         return _number(value), fmt
     if isinstance(value, list):
-        return "、".join(str(v) for v in value if not isinstance(v, dict | list)), fmt
+        return "、".join(_plain(v) for v in value if not isinstance(v, dict | list)), fmt
     if isinstance(value, dict):
         return "", fmt
     return str(value), fmt

@@ -127,7 +127,10 @@ def _fetcher() -> Any:
     logo); SVG is refused with the rest, as it can name further URLs. Every
     refusal is remembered in ``refused``: WeasyPrint swallows some of them
     (an ``<image>`` inside an inline ``<svg>``), and :func:`_check_refused`
-    raises them afterwards.
+    raises them afterwards. Once the document is laid out (``laid_out``), every
+    image it shows has been read: a ``data:`` URL fetched after that is a file
+    attached to the PDF (``<a rel="attachment">``, ``<link rel="attachment">``),
+    refused, so that a formkit PDF carries no attachment but its own formkit.json.
     """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -135,6 +138,7 @@ def _fetcher() -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.refused: list[InputError] = []
+            self.laid_out = False
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             reason: Any
@@ -144,7 +148,10 @@ def _fetcher() -> Any:
                 except ValueError as exc:
                     reason = exc if isinstance(exc, InputError) else str(exc)
                 else:
-                    return URLFetcherResponse(url[:60], raw, {"Content-Type": mime})
+                    if not self.laid_out:
+                        return URLFetcherResponse(url[:60], raw, {"Content-Type": mime})
+                    reason = phrase(N_("a file attached to the PDF; a formkit PDF carries no "
+                                       "attachment but formkit.json, made by formkit"))
             else:
                 reason = phrase(N_("formkit fetches nothing from disk or network; only PNG, "
                                    "JPEG or GIF images inline as data: URLs are read"))
@@ -269,6 +276,7 @@ def layout(html: str, *, title: str = "", kit_css: bool = False) -> Any:
     except (OSError, ValueError, KeyError) as exc:  # WeasyPrint's own failures
         raise RenderError(_FAILED, error=str(exc)) from exc
     _check_refused(fetcher)
+    fetcher.laid_out = True  # what is fetched from now on is an attachment: refused
     document.metadata.title = title
     return document
 

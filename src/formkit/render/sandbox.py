@@ -431,4 +431,12 @@ def resolve_inside(root: Path, name: str) -> Path | None:
     real = path.resolve()
     if real != root and root not in real.parents:
         raise Refusal(N_("{name!r} leads outside the templates folder"), name=name)
+    try:
+        links = real.stat().st_nlink if real.is_file() else 1
+    except OSError:
+        links = 1
+    if links > 1:  # the same file as another name, which may be anywhere on the disk
+        raise Refusal(N_("{name!r} is a hard link (a file with {links} names, which may lie "
+                         "outside the templates folder); copy the file instead"),
+                      name=name, links=links)
     return real

@@ -94,7 +94,10 @@ def taipei_date(value: Any) -> date | None:
         return None
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(TAIPEI).date()
+    try:
+        return moment.astimezone(TAIPEI).date()
+    except OverflowError:  # 9999-12-31T23:00-10:00 is past the last day Python holds
+        return None
 
 
 def count(value: Any) -> int:

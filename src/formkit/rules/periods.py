@@ -14,16 +14,55 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from ..dates import roc_short
 from ..errors import InputError
 from ..i18n import DEFAULT_LANG, N_, Localised, translate
 
 UNITS = ("day", "month", "year")
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class PeriodOutOfRange(InputError, OverflowError):
+    """A period whose end (or start) falls outside the days Python's dates hold
+    (0001-01-01 to 9999-12-31). An :class:`InputError`, so the CLI exits 2 and the engine
+    treats it as any other rule's failure on bad input; also an ``OverflowError``, which
+    is what date arithmetic raised here before."""
+
+
+def _bounded(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``func`` with the OverflowError (and ``year out of range``) of date arithmetic past
+    9999-12-31 or before 0001-01-01 raised as :class:`PeriodOutOfRange`."""
+
+    @wraps(func)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return func(*args, **kwargs)
+        except PeriodOutOfRange:
+            raise
+        except (OverflowError, ValueError) as exc:
+            if isinstance(exc, InputError) or not _out_of_range(exc):
+                raise
+            day = next((a for a in args if isinstance(a, date)), None)
+            raise PeriodOutOfRange(
+                N_("a period from {day} ends outside the days formkit can count "
+                   "(0001-01-01 to 9999-12-31)"),
+                day=day.isoformat() if day else "?") from exc
+
+    return run
+
+
+def _out_of_range(exc: BaseException) -> bool:
+    # OverflowError: "date value out of range"; ValueError: "year 10000 is out of range".
+    return isinstance(exc, OverflowError) or "out of range" in str(exc)
 
 _UNIT_WORDS = {
     "day": "day", "days": "day", "d": "day", "日": "day", "天": "day",
@@ -172,12 +211,14 @@ def _shift(year: int, month: int, n: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
+@_bounded
 def add_months(d: date, n: int) -> date:
     """The same day n months later (or earlier), clamped to the month's end."""
     y, m = _shift(d.year, d.month, n)
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
+@_bounded
 def period_end(first_day: date, n: int, unit: str) -> date:
     """The last day of a period of n units whose first counted day is ``first_day``.
 
@@ -221,6 +262,7 @@ class Deadline:
         holiday = translate(N_("holiday"), lang)
         return [rest_day_name(d, lang) or holiday for d, _ in self.skipped]
 
+    @_bounded
     def explain(self, lang: str = DEFAULT_LANG) -> str:
         """How the last day was counted, in ``lang`` (zh-TW dates the ROC way)."""
         text = translate(
@@ -240,6 +282,7 @@ class Deadline:
         return text
 
 
+@_bounded
 def deadline(
     event: date,
     n: int,
@@ -268,25 +311,30 @@ def deadline(
     return Deadline(event, n, unit, nominal, last, tuple(skipped))
 
 
+@_bounded
 def last_day(event: date, n: int, unit: str = "day", *, rollover: bool = True) -> date:
     return deadline(event, n, unit, rollover=rollover).last_day
 
 
+@_bounded
 def validity_end(valid_from: date, n: int, unit: str = "year") -> date:
     """T4: the start day counts; never rolls over. 2023-11-01 + 3 years → 2026-10-31."""
     return period_end(valid_from, n, unit)
 
 
+@_bounded
 def within_lookback(doc_date: date, reference: date, n: int, unit: str = "month") -> bool:
     """T6: a document dated ``doc_date`` is within n units of ``reference``."""
     return period_end(doc_date + timedelta(days=1), n, unit) >= reference
 
 
+@_bounded
 def renewal_window(valid_to: date, n_months: int) -> tuple[date, date]:
     """T5: the last n whole months of validity, ``[start, valid_to]``."""
     return add_months(valid_to + timedelta(days=1), -n_months), valid_to
 
 
+@_bounded
 def notice_in_time(notice: date, event: date, n_days: int) -> bool:
     """T7: 「N 日前通知」 holds when ``notice <= event - n_days``."""
     return notice <= event - timedelta(days=n_days)
