@@ -22,6 +22,10 @@ Targets (``--list``):
 - ``docx``: a user template (``--templates DIR``, ``DIR/<scheme>/<name>.docx``) mutated
   (Jinja tags, the XML of its parts, its .rels and content types, its zip entries),
   rendered with a sample record by the code ``render_docx`` runs in its child process.
+- ``office``: a DOCX or ODT, formkit's filled one (with its record) or its blank filled in
+  by hand (``tests/handfill.py``), mutated (shown values typed over, the XML of its parts,
+  its record, its relationships and manifest, its zip entries), then
+  ``formkit.parse_pdf(data, limits=None)``.
 - ``records``: records mutated from each form's sample (extreme numbers and dates, long
   strings, wrong types, nested junk) through ``validate``, ``fill`` and the renderers
   (DOCX and HTML every time, PDF now and then).
@@ -1214,6 +1218,130 @@ def docx_save(ctx: dict[str, Any], case: dict[str, Any], folder: Path) -> None:
         encoding="utf-8")
 
 
+# ---- office
+
+
+ODT_XML_MUTATIONS = [b"<text:p/>", b"</text:p>", b"<text:span>", b"</text:span>",
+                     b'<text:s text:c="999999999"/>', b'<text:s text:c="-1"/>', b"<text:tab/>",
+                     b"<text:line-break/>", b"<table:table-row>", b"</table:table-row>",
+                     b"<table:covered-table-cell/>", b"<table:table-cell>", b"</table:table>",
+                     b'xlink:href="file:///etc/passwd"', b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]>",
+                     b"&a;", b"&#0;", b"\x00", b"\xff", "□■☑V".encode(), b"<!--"]
+
+
+def _genuine_office(form_id: str, kind: str, hand: bool) -> bytes:
+    """A filled DOCX or ODT: formkit's (with its record), or its blank typed into by hand
+    (``tests/handfill.py``)."""
+    def make() -> bytes:
+        if hand:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.handfill import fill_blank, fill_blank_odt, variants
+
+            record = dict(variants(form_id))["variant"]
+            fill_one = fill_blank if kind == "docx" else fill_blank_odt
+            return fill_one(form_id, "variant", record).docx
+        from formkit.render.docx import render_docx
+        from formkit.render.odt import render_odt
+
+        render = render_docx if kind == "docx" else render_odt
+        return render(form_id, _filled(form_id))
+
+    stem = form_id.replace("/", "__")
+    return _cached(f"{stem}.{'hand' if hand else 'filled'}.{kind}", make)
+
+
+def office_setup() -> dict[str, Any]:
+    ctx: dict[str, Any] = {"entries": {}, "infos": {}}
+    for form in _forms(_selected()):
+        for kind in ("docx", "odt"):
+            for hand in (False, True):
+                key = f"{form.id}|{kind}|{'hand' if hand else 'filled'}"
+                with zipfile.ZipFile(io.BytesIO(_genuine_office(form.id, kind, hand))) as z:
+                    ctx["entries"][key] = {i.filename: z.read(i) for i in z.infolist()}
+    ctx["keys"] = sorted(ctx["entries"])
+    return ctx
+
+
+def _record_part_of(entries: dict[str, bytes]) -> str | None:
+    for name, data in entries.items():
+        if name == "formkit.json" or name.startswith("customXml/item") and \
+                b"urn:formkit:record" in data:
+            return name
+    return None
+
+
+def office_generate(ctx: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    key = rng.choice(ctx["keys"])
+    base = ctx["entries"][key]
+    odt = "|odt|" in key
+    main = "content.xml" if odt else "word/document.xml"
+    tokens = ODT_XML_MUTATIONS if odt else XML_MUTATIONS
+    changed: dict[str, bytes | None] = {}
+    xml_parts = [n for n in base if n.endswith((".xml", ".rels"))]
+    record_part = _record_part_of(base)
+    for _ in range(rng.choice([1, 1, 2, 3])):
+        r = rng.random()
+        if r < 0.3:  # a shown value typed over
+            xml = changed.get(main) or base[main]
+            snippet = rng.choice(STRINGS + SNIPPETS[:10])
+            starts = [m.end() for m in re.finditer(
+                rb"<text:span[^>]*>" if odt else rb"<w:t(?: [^>]*)?>", xml)]
+            if starts:
+                pos = rng.choice(starts)
+                text = snippet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                xml = xml[:pos] + text.encode("utf-8", "surrogatepass") + xml[pos:]
+            changed[main] = xml
+        elif r < 0.42 and not odt:
+            changed[main] = _xml_element_op(changed.get(main) or base[main], rng)
+        elif r < 0.55:
+            name = rng.choice([main] * 3 + xml_parts)
+            changed[name] = mutate_bytes(changed.get(name) or base[name], rng, tokens)
+        elif r < 0.7 and record_part is not None:  # the record itself
+            raw = changed.get(record_part) or base[record_part]
+            changed[record_part] = mutate_bytes(raw, rng, JSON_TOKENS + tokens)
+        elif r < 0.78:
+            rels = [n for n in base if n.endswith(".rels")] or ["META-INF/manifest.xml"]
+            name = rng.choice(rels)
+            blob = changed.get(name) or base.get(name, b"")
+            targets = list(re.finditer(rb'(?:Target|full-path)="([^"]*)"', blob))
+            if targets:
+                m = rng.choice(targets)
+                blob = blob[:m.start(1)] + rng.choice(REL_TARGETS) + blob[m.end(1):]
+                if rng.random() < 0.3:
+                    blob = blob.replace(b"/>", b' TargetMode="External"/>', 1)
+            changed[name] = blob
+        elif r < 0.85:
+            changed[rng.choice(list(base))] = None  # an entry missing
+        elif r < 0.93:
+            changed[rng.choice(["../evil.xml", "/abs", "mimetype", "formkit.json",
+                                "customXml/item7.xml", "word/document.xml", "content.xml",
+                                "x" * 300])] = rng.choice(
+                [b"", b"<x/>", rng.randbytes(64), b'<formkit xmlns="urn:formkit:record">{}'
+                 b"</formkit>", base[main]])
+        else:
+            changed["__zip__"] = b"truncate" if rng.random() < 0.5 else b"flip"
+    return {"key": key, "changed": changed, "seed": rng.randrange(2**32)}
+
+
+def office_bytes(ctx: dict[str, Any], case: dict[str, Any]) -> bytes:
+    return docx_bytes({"entries": {case["key"]: ctx["entries"][case["key"]]}},
+                      {"form": case["key"], "changed": case["changed"], "seed": case["seed"]})
+
+
+def office_execute(ctx: dict[str, Any], case: dict[str, Any]) -> None:
+    import formkit
+
+    formkit.parse_pdf(office_bytes(ctx, case), as_of=AS_OF, limits=None)
+
+
+def office_save(ctx: dict[str, Any], case: dict[str, Any], folder: Path) -> None:
+    suffix = "odt" if "|odt|" in case["key"] else "docx"
+    (folder / f"repro.{suffix}").write_bytes(office_bytes(ctx, case))
+    (folder / "repro.sh").write_text(
+        f"formkit parse repro.{suffix} --as-of {AS_OF}\n"
+        "# in-process: .venv/bin/python benchmarks/fuzz.py --replay .\n", encoding="utf-8")
+
+
 # ---- records
 
 
@@ -1335,6 +1463,7 @@ TARGETS: dict[str, Target] = {
         Target("fields-direct", fields_setup, fields_generate, fields_direct_execute,
                fields_direct_save, "fields", fields_direct_from_bytes),
         Target("docx", docx_setup, docx_generate, docx_execute, docx_save, "changed"),
+        Target("office", office_setup, office_generate, office_execute, office_save, "changed"),
         Target("records", records_setup, records_generate, records_execute, records_save,
                "record"),
         Target("records-bytes", records_setup, records_bytes_generate, records_bytes_execute,
@@ -1345,7 +1474,7 @@ TARGETS: dict[str, Target] = {
 
 #: Seconds an input may take before it counts as a hang (``--budget`` overrides).
 BUDGETS = {"payload": 30.0, "payload-json": 10.0, "fields": 20.0, "fields-direct": 5.0,
-           "docx": 20.0, "records": 30.0, "records-bytes": 10.0}
+           "docx": 20.0, "office": 20.0, "records": 30.0, "records-bytes": 10.0}
 
 
 def _shrink_key_for(target: Target, case: dict[str, Any]) -> str | None:

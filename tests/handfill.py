@@ -801,3 +801,293 @@ def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
         timeout=900,
     )
     return {f.stem: workdir / f"{f.stem}.pdf" for f in filled}
+
+
+# ---------------------------------------------------------------------------
+# The same person, filling the kit's blank ODT (``formkit blank FORM -o blank.odt``) in
+# LibreOffice: the spans of content.xml are the runs (one for each segment that draws
+# any text), typed over as in the DOCX; Enter adds a paragraph, Shift+Enter a line break.
+
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _odf(tag: str) -> str:
+    prefix, _, local = tag.partition(":")
+    ns = {"text": _ODF_TEXT, "table": _ODF_TABLE, "office": _ODF_OFFICE}[prefix]
+    return f"{{{ns}}}{local}"
+
+
+def _set_odf_text(el: Any, text: str) -> None:
+    """Replace an element's content by ``text`` as ODF writes it: a run of spaces as one
+    space and ``text:s``, tabs and line breaks as ``text:tab`` and ``text:line-break``."""
+    from lxml import etree
+
+    for child in list(el):
+        el.remove(child)
+    el.text = ""
+    last: Any = None
+
+    def add(chunk: str) -> None:
+        if last is None:
+            el.text = (el.text or "") + chunk
+        else:
+            last.tail = (last.tail or "") + chunk
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "\n\t":
+            last = etree.SubElement(el, _odf("text:line-break" if ch == "\n" else "text:tab"))
+            i += 1
+            continue
+        if ch == " ":
+            j = i
+            while j < len(text) and text[j] == " ":
+                j += 1
+            at_start = i == 0 or text[i - 1] in "\n\t"
+            free = 0 if at_start else 1
+            add(" " * free)
+            if j - i - free > 0:
+                last = etree.SubElement(el, _odf("text:s"))
+                if j - i - free > 1:
+                    last.set(_odf("text:c"), str(j - i - free))
+            i = j
+            continue
+        add(ch)
+        i += 1
+
+
+class _OdfRun:
+    """A ``text:span`` seen as a python-docx run."""
+
+    def __init__(self, el: Any):
+        self.el = el
+
+    @property
+    def text(self) -> str:
+        from formkit.parse.office import _odt_text
+
+        return str(_odt_text(self.el))
+
+    @text.setter
+    def text(self, value: str) -> None:
+        _set_odf_text(self.el, value)
+
+    def add_break(self) -> None:
+        self.text = self.text + "\n"
+
+    def add_text(self, value: str) -> None:
+        self.text = self.text + value
+
+
+class _LoneRun(_OdfRun):
+    """The empty paragraph of a cell that holds one value: read as the fill-in line; typed
+    into, it gets a span."""
+
+    def __init__(self, paragraph: Any):
+        self.paragraph = paragraph
+        self.el = None
+
+    @property
+    def text(self) -> str:
+        return UNDERSCORES if self.el is None else super().text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        from lxml import etree
+
+        if self.el is None:
+            if value in ("", UNDERSCORES):
+                return  # left empty
+            self.el = etree.SubElement(self.paragraph, _odf("text:span"))
+        _set_odf_text(self.el, value)
+
+
+class _OdfParagraph:
+    def __init__(self, el: Any, runs: list[Any] | None = None):
+        self.el = el
+        self._runs = runs
+
+    @property
+    def runs(self) -> list[Any]:
+        if self._runs is not None:
+            return self._runs
+        return [_OdfRun(s) for s in self.el if s.tag == _odf("text:span")]
+
+    @property
+    def text(self) -> str:
+        from formkit.parse.office import _odt_text
+
+        return str(_odt_text(self.el))
+
+    def add_run(self, value: str) -> _OdfRun:
+        from lxml import etree
+
+        run = _OdfRun(etree.SubElement(self.el, _odf("text:span")))
+        run.text = value
+        return run
+
+
+class _OdfCell:
+    """A table cell (or a body paragraph) seen as a python-docx cell; its first paragraph's
+    runs line up with the model cell's segments (a segment that draws no text has no span:
+    it gets a stand-in nobody types into)."""
+
+    def __init__(self, el: Any, model: Cell, stack: bool, paragraph: Any = None):
+        from lxml import etree
+
+        from formkit.render.odt import _runs
+
+        self.el = el
+        first = paragraph if paragraph is not None else el.find(_odf("text:p"))
+        spans = iter([s for s in first if s.tag == _odf("text:span")])
+        try:
+            drawn = _runs(model.segs, True, stack, cell=paragraph is None)
+        except TypeError:  # a renderer without lone value cells
+            drawn = _runs(model.segs, True, stack)
+        runs: list[Any]
+        if not drawn and len(model.segs) == 1:  # a lone value's cell: room, no fill-in line
+            runs = [_LoneRun(first)]
+        else:
+            runs = [_OdfRun(next(spans)) if text else _OdfRun(etree.Element(_odf("text:span")))
+                    for _, text in drawn]
+        self.paragraphs = [_OdfParagraph(first, runs)] + [
+            _OdfParagraph(p) for p in el.findall(_odf("text:p"))[1:]] if paragraph is None \
+            else [_OdfParagraph(first, runs)]
+        self.single = paragraph is not None
+
+    def add_paragraph(self, value: str) -> _OdfParagraph:
+        import copy as _copy
+
+        if self.single:
+            raise AssertionError(f"a paragraph of text cannot take a line break: {value!r}")
+        first = self.paragraphs[0].el
+        new = _copy.deepcopy(first)
+        for child in list(new):
+            new.remove(child)
+        new.text = None
+        first.getparent().append(new)
+        paragraph = _OdfParagraph(new)
+        paragraph.add_run(value)
+        self.paragraphs.append(paragraph)
+        return paragraph
+
+
+def _odf_rows(table: Any) -> list[list[Any]]:
+    """Each ODT row's cells as drawn: covered cells (spans) left out."""
+    rows = []
+    todo = list(table)
+    while todo:
+        el = todo.pop(0)
+        if el.tag == _odf("table:table-header-rows"):
+            todo[:0] = list(el)
+        elif el.tag == _odf("table:table-row"):
+            rows.append([c for c in el if c.tag == _odf("table:table-cell")])
+    return rows
+
+
+def fill_blank_odt(form_id: str, variant: str, record: dict[str, Any]) -> Filled:
+    """The blank ODT of a form, filled in with a record the way a person would; ``docx`` of
+    the result holds the ODT's bytes."""
+    import zipfile
+
+    from lxml import etree
+
+    from formkit.render.odt import _runs as odt_runs
+    from formkit.render.odt import render_odt
+
+    form = get_form(form_id)
+    model = build(form, None)
+    blank = render_odt(form, None)
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    content = dict((i.filename, data) for i, data in parts)["content.xml"]
+    root = etree.fromstring(content)
+    body = root.find(f"{_odf('office:body')}/{_odf('office:text')}")
+    person = _Person(
+        form, record, random.Random(f"{form_id}/{variant}/odt"),
+        SKIPPED_ROWS.get((form_id, variant)),
+    )
+    tables = iter([el for el in body if el.tag == _odf("table:table")])
+    paragraphs = [el for el in body if el.tag == _odf("text:p")]
+    at = 0
+    for block in model.blocks:
+        if block.kind in ("grid", "table", "signatures"):
+            table = next(tables)
+            inner = [t for t in table.iter(_odf("table:table")) if t is not table]
+            if inner:  # a table laying out the grid beside its seal boxes (a certificate's)
+                table = inner[0]
+            elif block.seals:
+                next(tables)  # the seal boxes' table
+            drawn = _odf_rows(table)
+            if len(drawn) != len(block.rows):
+                raise AssertionError(f"{form_id}: {len(drawn)} ODT rows for {len(block.rows)}")
+            for cells, row in zip(drawn, block.rows, strict=True):
+                if len(cells) != len(row):
+                    raise AssertionError(f"{form_id}: {len(cells)} ODT cells for {len(row)}")
+                for cell, cell_model in zip(cells, row, strict=True):
+                    if any(s.kind != "text" for s in cell_model.segs):
+                        person.fill_cell(_OdfCell(cell, cell_model, cell_model.stack),
+                                         cell_model)
+        elif any(s.kind != "text" for s in block.text):
+            want = [t for _, t in odt_runs(block.text, True) if t]  # as a body paragraph
+            while at < len(paragraphs):
+                spans = [s for s in paragraphs[at] if s.tag == _odf("text:span")]
+                if len(spans) == len(want) and all(
+                        _bare(_OdfRun(s).text) == _bare(t) for s, t in zip(spans, want,
+                                                                             strict=True)):
+                    break
+                at += 1
+            else:
+                raise AssertionError(f"{form_id}: no paragraph draws {block.text}")
+            cell_model = Cell(block.text)
+            person.fill_cell(_OdfCell(paragraphs[at], cell_model, False, paragraphs[at]),
+                             cell_model)
+            at += 1
+    person.finish()
+    printed = set(person.out.typed) | person.out.left_empty | set(person.out.no_place)
+    official = build(form, record)
+    person.out.no_place += sorted(
+        k
+        for k, v in _leaves(record)
+        if not _empty(v) and k not in printed and not _covered(k, printed)
+        and is_printed(official, k)
+    )
+    filled = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for info, data in parts:
+            z.writestr(info, filled if info.filename == "content.xml" else data)
+    person.out.docx = buf.getvalue()
+    person.out.variant = variant
+    return person.out
+
+
+def fill_all_odt(form_ids: list[str]) -> list[Filled]:
+    return [fill_blank_odt(fid, name, record) for fid in form_ids
+            for name, record in variants(fid)]
+
+
+def to_odt(filled: list[Filled], workdir: Path) -> dict[str, Path]:
+    """Every filled DOCX saved as ODT by LibreOffice in one call (a person who opened the
+    kit's DOCX in LibreOffice and kept it as ODF)."""
+    for f in filled:
+        (workdir / f"{f.stem}.docx").write_bytes(f.docx)
+    subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{workdir}/lo-profile",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(workdir),
+            *sorted(str(workdir / f"{f.stem}.docx") for f in filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    return {f.stem: workdir / f"{f.stem}.odt" for f in filled}

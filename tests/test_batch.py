@@ -297,7 +297,7 @@ def test_exit_0_when_every_record_is_rendered(run, tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["ciyue/fee-qoute", "{src}"], "unknown form 'ciyue/fee-qoute'"),
     ([CERT, "{tmp}/missing.jsonl"], "missing.jsonl: no such file or folder"),
-    ([CERT, "{src}", "--to", "pdf,odt"], "--to"),
+    ([CERT, "{src}", "--to", "pdf,xls"], "--to"),
     ([CERT, "{src}", "--name-key", "holder..name"], "--name-key"),
     ([CERT, "{src}", "-j", "0"], "-j"),
     ([CERT, "{empty}"], "empty.jsonl: no records"),

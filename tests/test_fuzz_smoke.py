@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261205
 #: Inputs per target: about a second of work for the fast ones, a few for the PDF ones.
 INPUTS = {"payload": 4, "payload-json": 10, "fields": 2, "fields-direct": 150, "docx": 25,
-          "records": 30, "records-bytes": 150}
+          "records": 30, "records-bytes": 150, "office": 40}
 FORMS = "ciyue/fee-quote,mit/annex-09-corrective-plan"
 
 

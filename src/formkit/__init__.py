@@ -43,6 +43,7 @@ __all__ = [
     "validate",
     "render_pdf",
     "render_docx",
+    "render_odt",
     "parse_pdf",
     "check_case",
     "due",
@@ -131,6 +132,20 @@ def render_docx(form: str | Form, record: dict[str, Any] | None, *, draft: bool 
     from .render.docx import render_docx as run
 
     return run(form, record, draft=draft, templates=templates, worksheet=worksheet)
+
+
+def render_odt(form: str | Form, record: dict[str, Any] | None, *, draft: bool = False,
+               worksheet: bool = False) -> bytes:
+    """The ODT (OpenDocument text, ODF 1.2) of a filled record, or of the blank form when
+    ``record`` is None.
+
+    A filled document carries the record as ``formkit.json`` at the package's root
+    (the PDF's payload); a blank carries none. ``draft`` marks the title 草稿, as
+    the DOCX; ``worksheet`` adds the form's worksheet pages.
+    """
+    from .render.odt import render_odt as run
+
+    return run(form, record, draft=draft, worksheet=worksheet)
 
 
 def parse_pdf(source: str | os.PathLike[str] | bytes | BinaryIO, *,

@@ -74,7 +74,7 @@ from .i18n import N_, Localised, phrase, translate
 from .pointers import get
 from .records import MAX_RECORD_BYTES, canonical_json, parse_json, read_record, write_atomic
 
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx", "odt")
 MANIFEST_NAME = ".formkit-batch.json"
 REPORT_JSON = "batch-report.json"
 REPORT_TEXT = "batch-report.txt"
@@ -610,12 +610,14 @@ def _item_dict(item: Item, lang: str) -> dict[str, Any]:
 
 
 def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
-    """``"pdf"``, ``"docx"``, ``"pdf,docx"`` → the formats, in canonical order."""
+    """``"pdf"``, ``"docx"``, ``"odt"``, ``"pdf,docx,odt"`` → the formats, in canonical
+    order."""
     parts = value.split(",") if isinstance(value, str) else list(value)
     wanted = {p.strip().lower() for p in parts if p.strip()}
     unknown = sorted(wanted - set(FORMATS))
     if unknown or not wanted:
-        raise InputError(N_("--to {value!r}: use pdf, docx or pdf,docx"), value=",".join(parts))
+        raise InputError(N_("--to {value!r}: use pdf, docx, odt or several of them "
+                            "(pdf,docx,odt)"), value=",".join(parts))
     return tuple(f for f in FORMATS if f in wanted)
 
 
@@ -659,8 +661,9 @@ def run_batch(
     fmts = parse_formats(formats)
     if redact:
         from .redact import REDACTED_RENDERERS
+        from .render.odt import render_odt_redacted
 
-        renderers = {**REDACTED_RENDERERS, **(renderers or {})}
+        renderers = {**REDACTED_RENDERERS, "odt": render_odt_redacted, **(renderers or {})}
     if jobs < 1:
         raise InputError(N_("-j {jobs}: the number of workers must be 1 or more"), jobs=jobs)
     out = Path(out_dir)
@@ -1170,6 +1173,10 @@ class _WorkerState:
                 from .render.pdf import render_pdf
 
                 self.renderers[fmt] = render_pdf
+            elif fmt == "odt":
+                from .render.odt import render_odt
+
+                self.renderers[fmt] = render_odt
             else:
                 from .render.docx import render_docx
 
@@ -1362,7 +1369,7 @@ def _remove_temp_files(out: Path, result: BatchResult | None) -> None:
     """Remove write_atomic's temporary files left by a killed worker.
 
     Only files named like ours (``.NAME.XXXXXXXX.part``) whose NAME is an
-    output of this batch (any PDF/DOCX before the plan exists) or the manifest
+    output of this batch (any PDF/DOCX/ODT before the plan exists) or the manifest
     or a report.
     """
     ours = {MANIFEST_NAME, REPORT_JSON, REPORT_TEXT}
@@ -1377,7 +1384,7 @@ def _remove_temp_files(out: Path, result: BatchResult | None) -> None:
         if not m:
             continue
         target = m.group("target")
-        if target in ours or (result is None and target.endswith((".pdf", ".docx"))):
+        if target in ours or (result is None and target.endswith((".pdf", ".docx", ".odt"))):
             try:
                 os.unlink(out / name)
             except OSError:

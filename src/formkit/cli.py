@@ -575,14 +575,15 @@ def validate_cmd(form: str, data: str, as_of: str | None) -> None:
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
-FILL_TYPES = ("pdf", "docx", "json")
+FILL_TYPES = ("pdf", "docx", "odt", "json")
 
 
 @main.command("fill", epilog=EPILOG)
 @click.argument("form", type=FORM)
 @click.argument("data")
 @click.option("-o", "--output", required=True,
-              help="OUT.json, OUT.docx or OUT.pdf; - writes to stdout (say the type with --to).")
+              help="OUT.json, OUT.docx, OUT.odt or OUT.pdf; - writes to stdout (say the type with "
+                   "--to).")
 @click.option("--to", type=_Choice(FILL_TYPES),
               help="The type of the output, when its name does not say (-o -).")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
@@ -644,6 +645,10 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
         pdf = render_pdf(report.form, record, draft=draft, templates=templates,
                          worksheet=worksheet)
         _write(output, pdf if key is None else _sign_bytes(pdf, key, signing, output))
+    elif kind == "odt":
+        from .render.odt import render_odt
+
+        _write(output, render_odt(report.form, record, draft=draft, worksheet=worksheet))
     else:
         from .render.docx import render_docx
 
@@ -657,13 +662,13 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
         sys.exit(EXIT_FINDINGS)
 
 
-BLANK_TYPES = ("pdf", "docx")
+BLANK_TYPES = ("pdf", "docx", "odt")
 
 
 @main.command("blank", epilog=EPILOG)
 @click.argument("form", type=FORM)
 @click.option("-o", "--output", required=True,
-              help="OUT.pdf or OUT.docx; - writes to stdout (say the type with --to).")
+              help="OUT.pdf, OUT.docx or OUT.odt; - writes to stdout (say the type with --to).")
 @click.option("--to", type=_Choice(BLANK_TYPES),
               help="The type of the output, when its name does not say (-o -).")
 @click.option("--fillable", is_flag=True,
@@ -685,6 +690,13 @@ def blank_cmd(form: str, output: str, to: str | None, fillable: bool) -> None:
             from .render.pdf import render_pdf
 
             _write(output, render_pdf(form, None))
+    elif kind == "odt":
+        if fillable:
+            _fail(N_("--fillable makes a PDF form; a blank ODT is filled in an office suite as "
+                     "it is"))
+        from .render.odt import render_odt
+
+        _write(output, render_odt(form, None))
     else:
         if fillable:
             _fail(N_("--fillable makes a PDF form; a blank DOCX is filled in an office suite as "
@@ -771,8 +783,8 @@ _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeo
 def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None,
               max_bytes: int, max_pages: int, timeout: float | None, max_memory: int,
               trust: tuple[str, ...] = ()) -> None:
-    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; - for stdin) back into a record,
-    and validate it.
+    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; a DOCX or ODT document; - for
+    stdin) back into a record, and validate it.
 
     The file is read in a worker process held to the caps below: a file over
     one, or one that takes too long or too much memory, is refused.
@@ -1026,7 +1038,8 @@ class _BatchProgress:
 @click.argument("records")
 @click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
               help="Folder for the documents, the report and the manifest (created if missing).")
-@click.option("--to", "to", default="pdf", show_default=True, help="pdf, docx or pdf,docx.")
+@click.option("--to", "to", default="pdf", show_default=True,
+              help="pdf, docx, odt, or several: pdf,docx,odt.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes rendering side by side.")
 @click.option("--resume", is_flag=True,

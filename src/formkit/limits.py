@@ -391,6 +391,7 @@ MAX_PARSE_PAGES = 10_000
 MAX_PARSE_SECONDS = 86_400.0  # a day; also the cap on OCR seconds per page
 MAX_PARSE_MEMORY_MIB = 1024 * 1024  # 1 TiB of address space
 MAX_PARSE_STREAM_BYTES = 2 * 2**30
+MAX_PARSE_ZIP_ENTRIES = 1_000_000
 
 
 _NO_CAP = Localised(" (or None: no cap)", "（或 None：不設上限）")
@@ -440,7 +441,10 @@ class Limits:
     - ``max_memory_mib``: the worker's address space, ``RLIMIT_AS`` (None: no cap);
     - ``ocr_s_per_page``: seconds added to ``timeout_s`` for each page of a scan
       read by OCR (0: ``timeout_s`` is the whole cap);
-    - ``max_stream_bytes``: what one compressed stream may inflate to.
+    - ``max_stream_bytes``: what one compressed stream may inflate to;
+    - ``max_zip_entries``: members of an office document's zip (DOCX, ODT);
+    - ``max_zip_bytes``: what an office document's members inflate to, all together
+      (as their headers declare; a member never inflates past what it declares).
     """
 
     max_bytes: int = 50 * MiB
@@ -449,6 +453,8 @@ class Limits:
     max_memory_mib: int | None = 1024
     ocr_s_per_page: float = 10.0
     max_stream_bytes: int = 64 * MiB
+    max_zip_entries: int = 1000
+    max_zip_bytes: int = 256 * MiB
 
     def __post_init__(self) -> None:
         """Every cap is checked: a wrong one raises :class:`~formkit.errors.InputError`
@@ -456,6 +462,8 @@ class Limits:
         _whole_in("max_bytes", self.max_bytes, 1, MAX_PARSE_BYTES)
         _whole_in("max_pages", self.max_pages, 1, MAX_PARSE_PAGES)
         _whole_in("max_stream_bytes", self.max_stream_bytes, 1, MAX_PARSE_STREAM_BYTES)
+        _whole_in("max_zip_entries", self.max_zip_entries, 1, MAX_PARSE_ZIP_ENTRIES)
+        _whole_in("max_zip_bytes", self.max_zip_bytes, 1, MAX_PARSE_STREAM_BYTES)
         _whole_in("max_memory_mib", self.max_memory_mib, 1, MAX_PARSE_MEMORY_MIB, none_ok=True)
         _seconds_in("timeout_s", self.timeout_s, MAX_PARSE_SECONDS, zero_ok=False, none_ok=True)
         _seconds_in("ocr_s_per_page", self.ocr_s_per_page, MAX_PARSE_SECONDS, zero_ok=True)

@@ -20,6 +20,10 @@ REVIEW_BELOW = 0.95
 @dataclass
 class ParseResult:
     form: str
+    # Where the record came from: "embedded" (a formkit PDF's formkit.json), "fields"
+    # (AcroForm values), "text" (a PDF's text layer), "ocr" (a scan), or "docx" / "odt" (an
+    # office document: its embedded record when ``confidence`` is None, else its text read
+    # on the form's layout).
     source: str
     data: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)

@@ -33,7 +33,7 @@ from . import integrity
 from .embedded import digest_ok, embedded_payload, has_bidi_control, same_as_printed
 from .fields import acroform_values, read_fields
 from .integrity import identify
-from .pdfio import is_image, library_failure, open_pdf, read_bytes
+from .pdfio import is_image, is_zip, library_failure, open_pdf, read_bytes
 from .text import Unit, extract_units, read_text, squash
 from .worker import call, library_caps
 
@@ -98,7 +98,14 @@ def parse_pdf(
     as_of: date | None = None,
     limits: Limits | None = DEFAULT_LIMITS,
 ) -> ParseResult:
-    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF) back into a record, and validate it.
+    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; or a DOCX or ODT document) back into
+    a record, and validate it.
+
+    A DOCX or ODT is told by its content, not its name (:mod:`formkit.parse.office`):
+    one formkit filled gives back its embedded record (source ``docx`` or ``odt``,
+    ``confidence`` None), checked against the text it shows; one filled by hand
+    in an office suite is read from its tables and paragraphs, anchored on the
+    form's labels (source ``docx`` or ``odt``, with a confidence per field).
 
     ``source`` is a path, the file's bytes, or a binary file object (an upload,
     a ``BytesIO``); no more than the size cap is read from it.
@@ -113,7 +120,7 @@ def parse_pdf(
     (its ``limit`` says which) for a file over a cap.
     """
     caps = limits if limits is not None else DEFAULT_LIMITS
-    data, name = read_bytes(source, caps.max_bytes, images=True)
+    data, name = read_bytes(source, caps.max_bytes, images=True, office=True)
     if form is not None:
         resolve(form)  # an unknown form id is refused before any work
     result: ParseResult = call(_parse, (data, name, form, as_of, caps), limits=limits, name=name)
@@ -124,7 +131,10 @@ def _parse(data: bytes, name: str, form: str | Form | None, as_of: date | None,
            limits: Limits) -> ParseResult:
     """The parse itself, in whichever process runs it."""
     with library_caps(limits, name):
-        result = _route(data, name, resolve(form) if form is not None else None, as_of, limits)
+        wanted = resolve(form) if form is not None else None
+        if is_zip(data):  # an office document: no PDF signature to look for
+            return _from_office(data, name, wanted, as_of, limits)
+        result = _route(data, name, wanted, as_of, limits)
         from ..sign import attach_signature  # signatures: formkit.sign (pyHanko only if signed)
 
         return attach_signature(result, data, name)
@@ -233,6 +243,107 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
     report = validate(target, result.data, as_of=as_of)
     return ParseResult(target.id, "text", result.data, active + report.findings,
                        confidence=result.confidence, empty=result.empty)
+
+
+def _from_office(data: bytes, name: str, wanted: Form | None, as_of: date | None,
+                 limits: Limits) -> ParseResult:
+    """A DOCX or ODT: its embedded record checked against the text it shows, or the text read
+    on the form's layout (:mod:`formkit.parse.office`)."""
+    from .office import Package, active_findings, office_kind, record_of, units_of
+
+    pkg = Package(data, name, limits)
+    kind = office_kind(pkg)
+    if kind is None:
+        raise NotAFormPDFError(N_("{file}: a zip, but not a Word (.docx) or OpenDocument text "
+                                  "(.odt) document"), file=name)
+    units, text = units_of(pkg, kind)
+    active = active_findings(pkg, kind)
+    embedded = record_of(pkg, kind)
+    payload = embedded.payload if embedded is not None else None
+    if payload is not None and payload["data"]:
+        found = _embedded_form(payload, name)
+        if wanted is not None and wanted.id != found.id:
+            raise NotAFormPDFError(_OTHER_FORM_DOCUMENT, file=name, found=found.id,
+                                   form=wanted.id)
+        findings: list[Finding] = list(active)
+        if not digest_ok(payload):
+            findings.append(
+                Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
+                        citation="")
+            )
+        draft = payload.get("draft") is True
+        findings.extend(_office_page_findings(found, text, draft))
+        printed = read_text(found, units)
+        findings.extend(_compare(found, payload["data"], printed.data))
+        findings.extend(integrity.shown_findings(
+            found, payload["data"], {k for k, _ in leaves(printed.data)}, text,
+            worksheet=payload.get("worksheet") is True))
+        report = validate(found, payload["data"], as_of=as_of)
+        checked = protect_findings(found, payload["data"], findings + report.findings,
+                                   redacted=payload.get("redacted") is True)
+        return ParseResult(found.id, kind, payload["data"], checked, draft=draft)
+    known = _embedded_form(payload, name) if payload is not None else None
+    if known is not None and wanted is not None and known.id != wanted.id:
+        raise NotAFormPDFError(_OTHER_FORM_DOCUMENT, file=name, found=known.id, form=wanted.id)
+    target = wanted or known or identify(text)
+    if target is None:
+        raise NotAFormPDFError(N_("{file}: not a formkit form (no known form title found in the "
+                                  "document)"), file=name)
+    if not any(squash(t) in squash(text) for t in titles(target)):
+        raise NotAFormPDFError(N_("{file}: the title of {form} is not in the document"),
+                               file=name, form=target.id)
+    result = read_text(target, units)
+    confidence = _exact_spacing(result.data, result.confidence, units)
+    report = validate(target, result.data, as_of=as_of)
+    return ParseResult(target.id, kind, result.data, active + report.findings,
+                       confidence=confidence, empty=result.empty)
+
+
+_OTHER_FORM_DOCUMENT = N_("{file}: this document is a {found}, not a {form}")
+
+
+def _office_page_findings(form: Form, text: str, draft: bool) -> list[Finding]:
+    """The title of the form, and 草稿 in it exactly when the record says draft."""
+    out: list[Finding] = []
+    page = squash(text)
+    if not any(squash(t) and squash(t) in page for t in titles(form)):
+        out.append(Finding("embedded", "error", "",
+                           N_("the title of {form} is not in the document: it does not show "
+                              "the form the embedded data is for"), citation="",
+                           params={"form": form.id}))
+    marked = squash("（草稿）") in page
+    if draft and not marked:
+        out.append(Finding("embedded", "error", "",
+                           N_("the embedded data says draft, but the title does not say 草稿"),
+                           citation=""))
+    elif marked and not draft:
+        out.append(Finding("embedded", "error", "",
+                           N_("the title says 草稿, but the embedded data says the document is "
+                              "not a draft"), citation=""))
+    return out
+
+
+def _exact_spacing(data: dict[str, Any], confidence: dict[str, float],
+                   units: list[Unit]) -> dict[str, float]:
+    """The text route's confidence, without its doubt about spaces between CJK and Latin text.
+
+    A PDF exported by an office suite may show spaces the typist never typed, so
+    the text route reviews every such value; a document's own text holds what was
+    typed. A value read whole from one line of the document (each of its lines,
+    for a value of several) is as typed; one whose lines were joined keeps its
+    review.
+    """
+    from .text import _LO_SPACE
+
+    lines = {line.strip() for u in units for cell in u.cells for line in cell.split("\n")}
+    out = dict(confidence)
+    for key, sure in confidence.items():
+        value = get(data, key)
+        if sure != 0.85 or not isinstance(value, str) or not _LO_SPACE.search(value):
+            continue
+        if all(any(part in line for line in lines) for part in value.split("\n")):
+            out[key] = 1.0
+    return out
 
 
 def _embedded_form(payload: dict[str, Any], name: str) -> Form:

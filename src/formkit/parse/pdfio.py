@@ -17,6 +17,7 @@ MAX_PAGES = Limits.max_pages
 
 
 _ENCRYPTED = N_("{file}: the PDF is encrypted; send an unencrypted copy")
+ZIP_MAGIC = b"PK\x03\x04"
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
@@ -33,10 +34,18 @@ def _too_large(name: str, size: int | None, max_bytes: int) -> Exception:
                        size=size_text(size), max=size_text(max_bytes))
 
 
+def is_zip(data: bytes) -> bool:
+    """A zip: an office document (DOCX, ODT), told apart by its parts in the parse worker
+    (:func:`formkit.parse.office.office_kind`)."""
+    return data.startswith(ZIP_MAGIC)
+
+
 def read_bytes(
-    source: str | os.PathLike[str] | bytes | BinaryIO, max_bytes: int = MAX_BYTES, *, images: bool = False
+    source: str | os.PathLike[str] | bytes | BinaryIO, max_bytes: int = MAX_BYTES, *,
+    images: bool = False, office: bool = False,
 ) -> tuple[bytes, str]:
-    """The bytes of a submitted file, capped; PDF only unless ``images``.
+    """The bytes of a submitted file, capped; PDF only unless ``images`` (PNG, JPEG, TIFF) or
+    ``office`` (a zip: DOCX, ODT).
 
     No more than ``max_bytes`` + 1 bytes are ever read, whatever the file
     claims or becomes while it is read.
@@ -68,7 +77,7 @@ def read_bytes(
         raise _too_large(name, None if len(data) == max_bytes + 1 else len(data), max_bytes)
     if not data:
         raise NotAFormPDFError(N_("{file}: the file is empty"), file=name)
-    if images and is_image(data):
+    if images and is_image(data) or office and is_zip(data):
         return data, name
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         what = N_("a PDF or an image (PNG, JPEG, TIFF)") if images else N_("a PDF file")
