@@ -68,7 +68,7 @@ def page_text(pdf_bytes: bytes) -> Pages:
     """
     import pdfplumber
 
-    from .text import _FOOTER, _cell_text, _level_boxes
+    from .text import _level_boxes, page_units
 
     out = Pages([], "")
     texts: list[str] = []
@@ -80,30 +80,7 @@ def page_text(pdf_bytes: bytes) -> Pages:
             page = raw.filter(lambda o: o.get("object_type") != "char" or not _rotated(o))
             _level_boxes(page)
             texts.append(page.extract_text() or "")
-            tables = page.find_tables({"vertical_strategy": "lines",
-                                       "horizontal_strategy": "lines"})
-            items: list[tuple[float, Unit]] = []
-            boxes = [t.bbox for t in tables]
-            for t in tables:
-                for row in t.rows:
-                    cells = []
-                    for bbox in row.cells:
-                        if bbox is None:
-                            continue
-                        cells.append(_cell_text(page.crop(bbox), bbox[2]))
-                    if cells:
-                        items.append((row.bbox[1], Unit(cells, True)))
-
-            def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
-                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-                return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-            loose = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
-            for line in loose.extract_text_lines():
-                if not _FOOTER.search(line["text"]):
-                    items.append((line["top"], Unit([line["text"]], False)))
-            items.sort(key=lambda it: it[0])
-            out.units.extend(u for _, u in items)
+            out.units.extend(page_units(page))
     out.pages = texts
     out.text = "\n".join(texts)
     return out

@@ -61,30 +61,36 @@ def extract_units(pdf_bytes: bytes) -> tuple[list[Unit], str]:
         for page in pdf.pages:
             _level_boxes(page)
             texts.append(page.extract_text() or "")
-            tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-            items: list[tuple[float, Unit]] = []
-            boxes = [t.bbox for t in tables]
-            for t in tables:
-                for row in t.rows:
-                    cells = []
-                    for bbox in row.cells:
-                        if bbox is None:
-                            continue
-                        cells.append(_cell_text(page.crop(bbox), bbox[2]))
-                    if cells:
-                        items.append((row.bbox[1], Unit(cells, True)))
-
-            def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
-                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-                return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-            loose = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
-            for line in loose.extract_text_lines():
-                if not _FOOTER.search(line["text"]):
-                    items.append((line["top"], Unit([line["text"]], False)))
-            items.sort(key=lambda it: it[0])
-            units.extend(u for _, u in items)
+            units.extend(page_units(page))
     return units, "\n".join(texts)
+
+
+def page_units(page: Any) -> list[Unit]:
+    """A pdfplumber page's table rows and loose text lines, top to bottom, footers left out
+    (its characters' boxes levelled first: :func:`_level_boxes`)."""
+    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    items: list[tuple[float, Unit]] = []
+    boxes = [t.bbox for t in tables]
+    for t in tables:
+        for row in t.rows:
+            cells = []
+            for bbox in row.cells:
+                if bbox is None:
+                    continue
+                cells.append(_cell_text(page.crop(bbox), bbox[2]))
+            if cells:
+                items.append((row.bbox[1], Unit(cells, True)))
+
+    def outside(obj: dict[str, Any]) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    loose = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
+    for line in loose.extract_text_lines():
+        if not _FOOTER.search(line["text"]):
+            items.append((line["top"], Unit([line["text"]], False)))
+    items.sort(key=lambda it: it[0])
+    return [u for _, u in items]
 
 
 # Every page's footer: the form's name and 「第 N 頁／共 M 頁」 (or an older 「N / M」); it
