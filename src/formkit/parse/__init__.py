@@ -188,12 +188,7 @@ def _route(data: bytes, name: str, wanted: Form | None, as_of: date | None,
         found = _embedded_form(payload, name)
         if wanted is not None and wanted.id != found.id:
             raise NotAFormPDFError(_OTHER_FORM, file=name, found=found.id, form=wanted.id)
-        findings: list[Finding] = list(active)
-        if not digest_ok(payload):
-            findings.append(
-                Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
-                        citation="")
-            )
+        findings = [*active, *_digest_findings(payload)]
         draft = payload.get("draft") is True
         pages = _pages(data_bytes, name)
         findings.extend(integrity.page_findings(found, pages, draft=draft))
@@ -265,12 +260,7 @@ def _from_office(data: bytes, name: str, wanted: Form | None, as_of: date | None
         if wanted is not None and wanted.id != found.id:
             raise NotAFormPDFError(_OTHER_FORM_DOCUMENT, file=name, found=found.id,
                                    form=wanted.id)
-        findings: list[Finding] = list(active)
-        if not digest_ok(payload):
-            findings.append(
-                Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
-                        citation="")
-            )
+        findings = [*active, *_digest_findings(payload)]
         draft = payload.get("draft") is True
         findings.extend(_office_page_findings(found, text, draft))
         printed = read_text(found, units)
@@ -344,6 +334,15 @@ def _exact_spacing(data: dict[str, Any], confidence: dict[str, float],
         if all(any(part in line for line in lines) for part in value.split("\n")):
             out[key] = 1.0
     return out
+
+
+def _digest_findings(payload: dict[str, Any]) -> list[Finding]:
+    """An error when the embedded data does not match its sha256 (corruption: anyone can
+    recompute it, so a match proves nothing more)."""
+    if digest_ok(payload):
+        return []
+    return [Finding("embedded", "error", "", N_("the embedded data does not match its sha256"),
+                    citation="")]
 
 
 def _embedded_form(payload: dict[str, Any], name: str) -> Form:

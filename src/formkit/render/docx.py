@@ -46,6 +46,7 @@ from .model import (
     build,
     em,
     options,
+    place_cells,
     seg_text,
     tail_length,
 )
@@ -643,32 +644,11 @@ def _grid(block: Block, blank: bool, form_id: str, keep_last: bool = False) -> s
     def twips(emu: int) -> int:
         return int(round(emu / float(_EMU_PER_TWIP)))
 
-    # Place the cells on the grid as the old builder did: row by row, each at the
-    # first free column, spans cut at the table's edges.
-    occupied: set[tuple[int, int]] = set()
-    starts: dict[tuple[int, int], tuple[Cell, int, int]] = {}  # (row, col) -> cell, w, h
-    below: dict[tuple[int, int], int] = {}  # continuation of a vertical span -> its width
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in occupied:
-                c += 1
-            if c >= ncols:
-                break
-            end_c = min(c + cell.colspan, ncols) - 1
-            end_r = min(r + cell.rowspan, nrows) - 1
-            area = {(rr, cc) for rr in range(r, end_r + 1) for cc in range(c, end_c + 1)}
-            if area & occupied:
-                raise RenderError(
-                    N_("{form}: a {kind} of the layout cannot be drawn in DOCX: its cell at row "
-                       "{row}, column {column} overlaps a cell spanning into it"),
-                    form=form_id, kind=block.kind, row=r + 1, column=c + 1)
-            occupied |= area
-            width = end_c - c + 1
-            starts[r, c] = (cell, width, end_r - r + 1)
-            for rr in range(r + 1, end_r + 1):
-                below[rr, c] = width
-            c = end_c + 1
+    # Place the cells on the grid as the old builder did (model.place_cells).
+    starts, _ = place_cells(rows, nrows, ncols, form_id=form_id, kind=block.kind, fmt="DOCX")
+    below: dict[tuple[int, int], int] = {  # continuation of a vertical span -> its width
+        (rr, c): width for (r, c), (_, width, height) in starts.items()
+        for rr in range(r + 1, r + height)}
 
     out = ["<w:tbl>", _TBL_PR.format(borders=_NO_BORDERS if plain else "")]
     if nrows and ncols:
@@ -844,7 +824,9 @@ def _footer_xml(left: str) -> bytes:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _check_xml_text(record: dict[str, Any] | None) -> None:
+def check_xml_text(record: dict[str, Any] | None, fmt: str = "DOCX") -> None:
+    """Refuse a record value holding what XML 1.0 cannot store (a control character, a lone
+    surrogate, a noncharacter), naming the field: for DOCX and ODT alike (``fmt``)."""
     for field, text in iter_strings(record or {}):
         m = _XML_FORBIDDEN.search(text)
         if m:
@@ -852,8 +834,9 @@ def _check_xml_text(record: dict[str, Any] | None) -> None:
             what = (N_("lone surrogate") if 0xD800 <= cp <= 0xDFFF
                     else N_("noncharacter") if cp >= 0xFFFE else N_("control character"))
             raise RecordError(
-                N_("field {field}: {what} U+{code} cannot be stored in a DOCX document; remove "
-                   "it from the record"), field=field, what=phrase(what), code=f"{cp:04X}")
+                N_("field {field}: {what} U+{code} cannot be stored in a {format} document; "
+                   "remove it from the record"), field=field, what=phrase(what),
+                code=f"{cp:04X}", format=fmt)
 
 
 # --- active content of a hand-made template ------------------------------------------------
@@ -1196,7 +1179,7 @@ def render_docx(
     form = resolve(form)
     if record is not None:
         check_record(record)
-    _check_xml_text(record)
+    check_xml_text(record)
     custom = _custom_template(form, templates) if record is not None else None
     if custom is not None:
         path, user = custom

@@ -650,3 +650,39 @@ def printed(doc: Document, key: str) -> bool:
     """Whether the document prints the record's leaf ``key`` (itself or the value holding it)."""
     parts = key.split(".")
     return any(".".join(parts[:n]) in doc.shown for n in range(len(parts), 0, -1))
+
+
+def place_cells(rows: list[list[Cell]], nrows: int, ncols: int, *, form_id: str, kind: str,
+                fmt: str) -> tuple[dict[tuple[int, int], tuple[Cell, int, int]],
+                                   set[tuple[int, int]]]:
+    """Each cell of a grid placed as the DOCX and ODT draw it: row by row, each at the first
+    free column, spans cut at the table's edges.
+
+    Returns (row, column) of each cell's first position → (cell, width, height), and every
+    position a cell covers. Raises RenderError (naming ``fmt``) when a cell would overlap
+    one spanning into it.
+    """
+    from ..errors import RenderError
+    from ..i18n import N_
+
+    occupied: set[tuple[int, int]] = set()
+    starts: dict[tuple[int, int], tuple[Cell, int, int]] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in occupied:
+                c += 1
+            if c >= ncols:
+                break
+            end_c = min(c + cell.colspan, ncols) - 1
+            end_r = min(r + cell.rowspan, nrows) - 1
+            area = {(rr, cc) for rr in range(r, end_r + 1) for cc in range(c, end_c + 1)}
+            if area & occupied:
+                raise RenderError(
+                    N_("{form}: a {kind} of the layout cannot be drawn in {format}: its cell at "
+                       "row {row}, column {column} overlaps a cell spanning into it"),
+                    form=form_id, kind=kind, format=fmt, row=r + 1, column=c + 1)
+            occupied |= area
+            starts[r, c] = (cell, end_c - c + 1, end_r - r + 1)
+            c = end_c + 1
+    return starts, occupied

@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import resolve
-from ..errors import RecordError, RenderError
+from ..errors import RenderError
 from ..forms import Form
-from ..i18n import N_, phrase
+from ..i18n import N_
 from .docx import (
     BODY_FONT,
     HEAD_FONT,
@@ -50,9 +50,9 @@ from .docx import (
     _drawn_texts,
     _header_rows,
     _tail_glued,
+    check_xml_text,
 )
-from .fonts import iter_strings
-from .model import UNBREAKABLE, Block, Cell, Document, Seal, Seg, build, tail_length
+from .model import UNBREAKABLE, Block, Cell, Document, Seal, Seg, build, place_cells, tail_length
 
 ODF_VERSION = "1.2"
 MIMETYPE = "application/vnd.oasis.opendocument.text"
@@ -363,26 +363,8 @@ def _grid(auto: _Auto, block: Block, blank: bool, form_id: str, text_mm: float,
     for w in widths[:ncols]:
         table.append(Column(style=auto.column(text_mm * w / total, max(1, round(w / total
                                                                             * 10000)))))
-    occupied: set[tuple[int, int]] = set()
-    starts: dict[tuple[int, int], tuple[Cell, int, int]] = {}
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in occupied:
-                c += 1
-            if c >= ncols:
-                break
-            end_c = min(c + cell.colspan, ncols) - 1
-            end_r = min(r + cell.rowspan, nrows) - 1
-            area = {(rr, cc) for rr in range(r, end_r + 1) for cc in range(c, end_c + 1)}
-            if area & occupied:
-                raise RenderError(
-                    N_("{form}: a {kind} of the layout cannot be drawn in ODT: its cell at row "
-                       "{row}, column {column} overlaps a cell spanning into it"),
-                    form=form_id, kind=block.kind, row=r + 1, column=c + 1)
-            occupied |= area
-            starts[r, c] = (cell, end_c - c + 1, end_r - r + 1)
-            c = end_c + 1
+    starts, occupied = place_cells(rows, nrows, ncols, form_id=form_id, kind=block.kind,
+                                   fmt="ODT")
     heads = _header_rows(block)
     header = Element.from_tag("table:table-header-rows") if heads else None
     if header is not None:
@@ -595,18 +577,6 @@ def _zip(parts: list[tuple[str, bytes]]) -> bytes:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _check_xml_text(record: dict[str, Any] | None) -> None:
-    for name, text in iter_strings(record or {}):
-        m = _XML_FORBIDDEN.search(text)
-        if m:
-            cp = ord(m.group())
-            what = (N_("lone surrogate") if 0xD800 <= cp <= 0xDFFF
-                    else N_("noncharacter") if cp >= 0xFFFE else N_("control character"))
-            raise RecordError(
-                N_("field {field}: {what} U+{code} cannot be stored in an ODT document; "
-                   "remove it from the record"), field=name, what=phrase(what), code=f"{cp:04X}")
-
-
 def render_odt(
     form: str | Form,
     record: dict[str, Any] | None,
@@ -625,7 +595,7 @@ def render_odt(
     form = resolve(form)
     if record is not None:
         check_record(record)
-    _check_xml_text(record)
+    check_xml_text(record, "ODT")
     return render_document(build(form, record, worksheet=worksheet), record, draft=draft,
                            worksheet=worksheet)
 
