@@ -1199,7 +1199,7 @@ def docx_execute(ctx: dict[str, Any], case: dict[str, Any]) -> None:
     root = docx_write(ctx, case, ctx["dir"] / "tpl")
     record = case["record"]
     check_record(record)
-    docx._check_xml_text(record)
+    docx.check_xml_text(record)
     custom = docx._custom_template(form, str(root))
     assert custom is not None and custom[1], "the user template was not found"
     title = form.title + ("（草稿）" if case["draft"] else "")
