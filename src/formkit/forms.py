@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import InputError, UnknownFormError, UnknownSchemeError
 from .i18n import N_
+from .parts import expand
 from .resources import data_dir
 
 SCHEMES = ("mit", "cnsmark", "cnsmark-legacy", "ciyue", "oshpm")
@@ -96,9 +97,10 @@ def _load(path: Path) -> Form:
         filled_by=doc.get("filled_by", ""),
         layout_class=doc.get("layout_class", ""),
         rules=tuple(doc.get("rules", ())),
-        layout=doc.get("layout", []),
+        layout=expand(doc.get("layout", [])),
         directory=path.parent,
-        meta={k: v for k, v in doc.items() if k not in {"layout"}},
+        meta={k: (expand(v) if k == "worksheet" else v) for k, v in doc.items()
+              if k not in {"layout"}},
     )
 
 

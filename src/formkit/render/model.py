@@ -19,11 +19,11 @@ from typing import Any
 from ..dates import roc_long, roc_short
 from ..forms import Form
 from ..money import grouped, in_words, nt_long
+from ..parts import ZH_NUMBERS
 from ..pointers import get
 from ..schema import choice_label, choice_node, choices, schema_node
 
 TICK, EMPTY_BOX = "■", "□"
-ZH_NUMBERS = "一二三四五六七八九十"
 NONE = "（無）"  # the one row of a list with no entries
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")

@@ -115,7 +115,8 @@ class Case:
         return sorted({d.form for d in self.docs})
 
 
-_RULES: dict[str, RuleSpec] = {}
+_RULES: dict[str, RuleSpec] = {}  # one entry per rule id: every form it binds, for listing
+_IMPLS: list[RuleSpec] = []  # what runs: a rule may be implemented apart for each form family
 _DERIVERS: dict[str, list[DeriverSpec]] = {}
 _loaded = False
 
@@ -124,13 +125,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callable[[F], F]:
-    """Register a single-document rule for one or more forms."""
+    """Register a single-document rule for one or more forms.
+
+    A rule the catalogue binds to forms of different shapes (MIT-R34 on the certificate
+    and on the renewal application) may be registered once per family of forms; the forms
+    of its registrations may not overlap, and ``formkit rules`` lists it once.
+    """
     forms_t = (forms,) if isinstance(forms, str) else tuple(forms)
 
     def register(func: F) -> F:
-        if rule_id in _RULES:
-            raise ValueError(f"rule {rule_id} registered twice")
-        _RULES[rule_id] = RuleSpec(rule_id, citation, forms_t, func, "doc")
+        spec = RuleSpec(rule_id, citation, forms_t, func, "doc")
+        known = _RULES.get(rule_id)
+        if known is not None:
+            if known.kind != "doc" or set(known.forms) & set(forms_t):
+                raise ValueError(f"rule {rule_id} registered twice for the same form")
+            citations = known.citation if citation in known.citation.split(" | ") else (
+                f"{known.citation} | {citation}")
+            _RULES[rule_id] = RuleSpec(rule_id, citations, known.forms + forms_t, known.func,
+                                       "doc")
+        else:
+            _RULES[rule_id] = spec
+        _IMPLS.append(spec)
         return func
 
     return register
@@ -173,7 +188,7 @@ def all_rules() -> dict[str, RuleSpec]:
 
 def rules_for(form_id: str) -> list[RuleSpec]:
     _load()
-    return [r for r in _RULES.values() if r.kind == "doc" and form_id in r.forms]
+    return [r for r in _IMPLS if form_id in r.forms]
 
 
 def case_rules() -> list[RuleSpec]:

@@ -3,4 +3,16 @@
 The registry imports this module by name; importing the submodules registers their rules.
 """
 
-from . import mit_cert, mit_plan, mit_qms  # noqa: F401  (imported for registration)
+from . import (  # noqa: F401  (imported for registration)
+    mit_application,
+    mit_assessor,
+    mit_bodies,
+    mit_cert,
+    mit_change,
+    mit_objection,
+    mit_plan,
+    mit_printing,
+    mit_qms,
+    mit_recognition,
+    mit_training,
+)
