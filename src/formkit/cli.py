@@ -1129,6 +1129,8 @@ def rules_cmd(form: str | None, scheme: str | None) -> None:
     from .rules.listing import describe_rules
 
     rules = describe_rules(form=form, scheme=scheme)
+    for r in rules:
+        r["needs"] = _t(r["needs"]) if r["needs"] else ""
     if _fmt() == "json":
         _emit_json(rules)
         return
@@ -1138,7 +1140,11 @@ def rules_cmd(form: str | None, scheme: str | None) -> None:
     for r in rules:
         severity = "/".join(marks[s] for s in r["severities"]) or "-"
         click.echo(f"{r['id']:9} {r['kind']:4} {severity:5} {r['citation']}")
-        click.echo(f"{'':9} {', '.join(r['forms'])}")
+        forms = ", ".join(r["forms"]) or _t(N_("(no form)"))
+        click.echo(f"{'':9} {forms}")
+        if r["needs"]:
+            needs = _t(N_("needs:"))
+            click.echo(f"{'':9} {needs} {r['needs']}")
 
 
 # -- signatures (formkit.sign): sign, verify, fill --sign -----------------------------------

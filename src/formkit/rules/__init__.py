@@ -34,6 +34,7 @@ class RuleSpec:
     forms: tuple[str, ...]
     func: Callable[..., Iterator[Finding]]
     kind: str = "doc"  # "doc" or "case"
+    needs: str = ""  # what the rule would need that no form of the catalogue holds
 
 
 @dataclass(frozen=True)
@@ -124,17 +125,20 @@ _loaded = False
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callable[[F], F]:
+def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str,
+         needs: str = "") -> Callable[[F], F]:
     """Register a single-document rule for one or more forms.
 
     A rule the catalogue binds to forms of different shapes (MIT-R34 on the certificate
     and on the renewal application) may be registered once per family of forms; the forms
-    of its registrations may not overlap, and ``formkit rules`` lists it once.
+    of its registrations may not overlap, and ``formkit rules`` lists it once. ``needs``
+    says, for ``formkit rules``, what a rule would need that the seeds leave out (a rule
+    bound to no form is listed under its scheme with it).
     """
     forms_t = (forms,) if isinstance(forms, str) else tuple(forms)
 
     def register(func: F) -> F:
-        spec = RuleSpec(rule_id, citation, forms_t, func, "doc")
+        spec = RuleSpec(rule_id, citation, forms_t, func, "doc", needs)
         known = _RULES.get(rule_id)
         if known is not None:
             if known.kind != "doc" or set(known.forms) & set(forms_t):
@@ -142,7 +146,7 @@ def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callab
             citations = known.citation if citation in known.citation.split(" | ") else (
                 f"{known.citation} | {citation}")
             _RULES[rule_id] = RuleSpec(rule_id, citations, known.forms + forms_t, known.func,
-                                       "doc")
+                                       "doc", known.needs or needs)
         else:
             _RULES[rule_id] = spec
         _IMPLS.append(spec)
@@ -151,13 +155,14 @@ def rule(rule_id: str, *, forms: str | tuple[str, ...], citation: str) -> Callab
     return register
 
 
-def case_rule(rule_id: str, *, forms: tuple[str, ...], citation: str) -> Callable[[F], F]:
+def case_rule(rule_id: str, *, forms: tuple[str, ...], citation: str,
+              needs: str = "") -> Callable[[F], F]:
     """Register a cross-document rule over the documents of one case."""
 
     def register(func: F) -> F:
         if rule_id in _RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        _RULES[rule_id] = RuleSpec(rule_id, citation, tuple(forms), func, "case")
+        _RULES[rule_id] = RuleSpec(rule_id, citation, tuple(forms), func, "case", needs)
         return func
 
     return register

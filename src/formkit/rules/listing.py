@@ -65,10 +65,27 @@ def bound_forms(spec: RuleSpec) -> list[str]:
     return [f.id for f in catalog() if f.id in spec.forms or spec.id in f.rules]
 
 
+# The scheme of a rule bound to no form, by its id (Part B's prefixes, Part C's ranges).
+_PREFIXES = (("MIT-", "mit"), ("CNSL-", "cnsmark-legacy"), ("CNS-", "cnsmark"), ("CY-", "ciyue"),
+             ("OSH-", "oshpm"))
+_CROSS = ((23, "mit"), (29, "cnsmark"), (38, "ciyue"), (999, "oshpm"))
+
+
+def scheme_of(rule_id: str) -> str | None:
+    """The scheme a rule id belongs to: ``MIT-R03`` → mit, ``X-16`` → mit (X-01–X-23)."""
+    for prefix, scheme in _PREFIXES:
+        if rule_id.startswith(prefix):
+            return scheme
+    if rule_id.startswith("X-") and rule_id[2:].isdigit():
+        return next(s for last, s in _CROSS if int(rule_id[2:]) <= last)
+    return None
+
+
 def describe_rules(form: str | None = None, scheme: str | None = None) -> list[dict[str, Any]]:
     """Every registered rule (of ``form``, or of the forms of ``scheme``), as dicts:
     ``id``, ``kind`` (``doc`` or ``case``), ``citation``, ``severity`` (the most severe
-    it can report), ``severities`` and ``forms``."""
+    it can report), ``severities``, ``forms`` and ``needs`` (what it would need that no form
+    holds, else empty). A rule bound to no form is listed under its scheme."""
     from ..forms import catalog, get_form
 
     _load()
@@ -82,9 +99,10 @@ def describe_rules(form: str | None = None, scheme: str | None = None) -> list[d
     for spec in all_rules().values():
         forms = bound_forms(spec)
         if wanted is not None and not wanted.intersection(forms):
-            continue
+            if forms or form is not None or scheme is None or scheme_of(spec.id) != scheme.lower():
+                continue
         found = severities(spec.id)
         out.append({"id": spec.id, "kind": spec.kind, "citation": spec.citation,
                     "severity": found[0] if found else None, "severities": list(found),
-                    "forms": forms})
+                    "forms": forms, "needs": spec.needs})
     return out

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (imported for registration)
     mit_bodies,
     mit_cert,
     mit_change,
+    mit_council,
     mit_objection,
     mit_plan,
     mit_printing,
