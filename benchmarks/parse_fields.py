@@ -1,7 +1,7 @@
 """The `fields` parse route: fillable blank → filled from the sample → parse.
 
 Prints, per form, the share of filled fields that come back exactly and the parse time per
-page (median of --runs). Usage: .venv/bin/python benchmarks/parse_fields.py [--runs 3]
+page (median of --runs). Usage: .venv/bin/python benchmarks/parse_fields.py [FORM ...] [--runs 3]
 """
 
 from __future__ import annotations
@@ -25,11 +25,15 @@ AS_OF = date(2024, 6, 1)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("forms", nargs="*", help="form ids (default: every form)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
+    wanted = set(args.forms)
     total_exact = total = 0
     print(f"{'form':45} {'fields':>6} {'exact':>6} {'share':>6} {'s/page':>7} {'extra':>5}")
     for form in catalog():
+        if wanted and form.id not in wanted:
+            continue
         record = fill(form, form.sample, as_of=AS_OF).record
         blank = render_fillable_pdf(form)
         names = sorted(acroform_values(open_pdf(blank, name="blank"), "blank") or {})
