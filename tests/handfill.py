@@ -449,7 +449,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
         },
         "factory_name": DROP,
         "factory_registration_no": "S-6400123",
-        "scheme": {"name": "食品安全管制系統 < HACCP > 驗證", "cert_no": "H-0917", "valid_to": "2025-02-28"},
+        "scheme": {
+            "name": "食品安全管制系統 < HACCP > 驗證",
+            "cert_no": "H-0917",
+            "valid_to": "2025-02-28",
+        },
         "products": [{"name": "冷凍鮪魚生魚片 & 鮪魚丁", "model": DROP}],
         "bom_and_flow": {"title": "物料清單及流程圖", "pages": 3},
         "recent_6m_evidence": [

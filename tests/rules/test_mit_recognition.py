@@ -214,9 +214,9 @@ def test_x23_samples_are_consistent() -> None:
 
 
 def test_x23_example_1_authorised_after_stop() -> None:
-    stopped = {"kind": "stopped", "date": "2024-06-01", "number": "產發字第11300999999號"}
+    stopped = {"kind": "stopped", "effective_on": "2024-06-01", "number": "產發字第11300999999號"}
     assert errors(_case(withdrawal=stopped)) == ["/application_date", "/decision_date"]
-    later = {"kind": "revoked", "date": "2024-08-10"}
+    later = {"kind": "revoked", "effective_on": "2024-08-10"}
     assert errors(_case(withdrawal=later)) == []  # decided 08-09, the day before
 
 

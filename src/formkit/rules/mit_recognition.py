@@ -367,7 +367,7 @@ def _for_scheme(docs: list[CaseDoc], name: str) -> list[CaseDoc]:
 
 def recognised_from(notice: dict[str, Any]) -> date | None:
     """The day a 採認 takes effect: the 公告's date, else the notice's."""
-    return as_date(obj(notice.get("announcement_ref")).get("date")) or as_date(notice.get("date"))
+    return as_date(obj(notice.get("announcement_ref")).get("announced_on")) or as_date(notice.get("date"))
 
 
 @case_rule(
@@ -475,7 +475,7 @@ def _in_force(
     decided = as_date(app.get("decision_date")) if app.get("decision") == "agree" else None
     for notice in approved:
         withdrawal = obj(notice.data.get("withdrawal"))
-        ended = as_date(withdrawal.get("date"))
+        ended = as_date(withdrawal.get("effective_on"))
         if ended is None:
             continue
         for key, day in (("application_date", applied), ("decision_date", decided)):
