@@ -367,7 +367,8 @@ def _for_scheme(docs: list[CaseDoc], name: str) -> list[CaseDoc]:
 
 def recognised_from(notice: dict[str, Any]) -> date | None:
     """The day a 採認 takes effect: the 公告's date, else the notice's."""
-    return as_date(obj(notice.get("announcement_ref")).get("announced_on")) or as_date(notice.get("date"))
+    announced = as_date(obj(notice.get("announcement_ref")).get("announced_on"))
+    return announced or as_date(notice.get("date"))
 
 
 @case_rule(
