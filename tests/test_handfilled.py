@@ -38,6 +38,9 @@ MIN_SHARE = {
     "mit/annex-09-corrective-plan": 0.92,
     "mit/annex-11-product-certificate": 0.92,
     "oshpm/destruction-plan": 0.95,
+    "mit/annex-01-cat2-scheme-recognition-application": 0.95,
+    "mit/annex-12-cat2-authorization-application": 0.95,
+    "mit/cat2-recognition-notice": 0.95,
 }
 
 

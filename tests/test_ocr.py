@@ -49,6 +49,9 @@ FLOOR_300 = {
     "mit/annex-09-corrective-plan": 0.75,  # 0.864
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
+    "mit/annex-01-cat2-scheme-recognition-application": 0.74,  # 0.794
+    "mit/annex-12-cat2-authorization-application": 0.80,  # 0.861
+    "mit/cat2-recognition-notice": 0.58,  # 0.636 (11 fields: one misread is 0.09)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
