@@ -509,7 +509,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
             "valid_to": "2025-12-31",
         },
         "application_date": "2025-04-01",
-        "announcement_window": {"from": "2025-03-03", "to": "2025-04-30", "ref": "產發字第11405001230號"},
+        "announcement_window": {
+            "from": "2025-03-03", "to": "2025-04-30", "ref": "產發字第11405001230號",
+        },
         "prior_abolition_date": DROP,
         "attachments": [],
     },

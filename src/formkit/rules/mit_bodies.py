@@ -450,7 +450,10 @@ def _application_against(
     if current.get("no") != old_no:
         yield ctx.error(
             pointer("current_cert", "no"),
-            N_("the application names certificate {given}; the certificate in the case is {cert_no}"),
+            N_(
+                "the application names certificate {given}; the certificate in the case is "
+                "{cert_no}"
+            ),
             given=str(current.get("no") or ""),
             cert_no=str(old_no),
             expected=old_no,
@@ -508,11 +511,13 @@ def _successor_against(
             pointer("valid_from"),
             N_(
                 "the new accreditation starts on {start}; it continues the old one, which ends "
-                "on {end}, so it starts on {expected}"
+                "on {end}, so it starts on {next_day}"
             ),
             start=start.isoformat(),
             end=old_end.isoformat(),
+            next_day=expected.isoformat(),
             expected=expected.isoformat(),
+            actual=start.isoformat(),
             form=A4,
         )
     applied = as_date(app.data.get("application_date"))
