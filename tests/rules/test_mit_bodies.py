@@ -139,7 +139,7 @@ def test_a_first_application_has_no_window() -> None:
 
 
 def test_the_fee_total_is_derived() -> None:
-    assert run(CB, sample(CB, cond3_fee_total=None)).record["cond3_fee_total"] == 28500
+    assert run(CB, sample(CB, cond3_fee_total=None)).record["cond3_fee_total"] == 26500
     assert of(run(CB, sample(CB, cond3_fee_total=1)), "schema") == ["/cond3_fee_total"]
 
 
