@@ -41,6 +41,9 @@ MIN_SHARE = {
     "mit/annex-01-cat2-scheme-recognition-application": 0.95,
     "mit/annex-12-cat2-authorization-application": 0.95,
     "mit/cat2-recognition-notice": 0.95,
+    "mit/annex-04-cb-accreditation-certificate": 0.95,  # 1.000
+    "mit/cb-accreditation-application": 0.95,  # 1.000
+    "mit/lab-recognition-application": 0.95,  # 1.000
 }
 
 

@@ -52,6 +52,9 @@ FLOOR_300 = {
     "mit/annex-01-cat2-scheme-recognition-application": 0.74,  # 0.794
     "mit/annex-12-cat2-authorization-application": 0.80,  # 0.861
     "mit/cat2-recognition-notice": 0.58,  # 0.636 (11 fields: one misread is 0.09)
+    "mit/annex-04-cb-accreditation-certificate": 0.65,  # 0.706 (its spaced title reads badly)
+    "mit/cb-accreditation-application": 0.85,  # 0.895
+    "mit/lab-recognition-application": 0.90,  # 0.956
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
