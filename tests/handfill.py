@@ -427,8 +427,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "assessments": [
             {"date": "2024-09-23", "company": "「友達」精密機械股份有限公司",
              "case_no": "ITRI-MIT-113-0388"},
-            {"date": "2025-06-10", "company": "台中鑄造股份有限公司", "cb_name": "財團法人工業技術研究院",
-             "case_no": "ITRI-MIT-114-0102"},
+            {"date": "2025-06-10", "company": "台中鑄造股份有限公司",
+             "cb_name": "財團法人工業技術研究院", "case_no": "ITRI-MIT-114-0102"},
         ],
         "issuing_body": "財團法人「中衛」發展中心",
         "application_date": "2026-02-16",
