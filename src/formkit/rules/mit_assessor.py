@@ -181,8 +181,9 @@ def check_assessments_in_validity(rec: dict[str, Any], ctx: Context) -> Iterator
             as_of=ctx.as_of.isoformat(), revoked=revoked.isoformat(),
         )
     elif ctx.as_of > end:
+        approved = [i for i, r in enumerate(_renewals(rec)) if obj(r).get("new_valid_to")]
         yield ctx.info(
-            pointer("valid_to"),
+            pointer("renewals", approved[-1], "new_valid_to") if approved else pointer("valid_to"),
             N_("as of {as_of} the certificate expired on {end}; the holder may not carry out "
                "on-site assessments"),
             as_of=ctx.as_of.isoformat(), end=end.isoformat(),
