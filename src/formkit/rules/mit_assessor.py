@@ -153,7 +153,7 @@ def check_assessments_in_validity(rec: dict[str, Any], ctx: Context) -> Iterator
     issued, end = as_date(rec.get("issue_date")), final_end(rec)
     revoked = revoked_on(rec)
     log = rec.get("assessments")
-    for i, raw in enumerate(log if isinstance(log, list) else []):
+    for i, raw in enumerate(log if isinstance(log, list) and end is not None else []):
         day = as_date(obj(raw).get("date"))
         if day is None or valid_on(rec, day):
             continue
@@ -500,7 +500,7 @@ def check_assessor_certificate(case: Case, ctx: Context) -> Iterator[Finding]:
 
 def _a7_in_validity(cert: dict[str, Any], a7: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     day = assessment_date(a7)
-    if day is None or valid_on(cert, day):
+    if day is None or not periods(cert) or valid_on(cert, day):
         return
     revoked = revoked_on(cert)
     if revoked is not None and day >= revoked:
