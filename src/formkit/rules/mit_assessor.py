@@ -193,6 +193,13 @@ def check_assessments_in_validity(rec: dict[str, Any], ctx: Context) -> Iterator
 # -- MIT-R27: the pass mark -------------------------------------------------------------
 
 
+def _num(value: Any) -> str:
+    """A number as a message parameter: 75, 74.5."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _fraction(value: Any) -> Fraction | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -207,7 +214,7 @@ def check_pass_mark(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             pointer("exam_score_pct"),
             N_("the exam score {pct}% is below 75% of the total; no certificate may be issued"),
-            pct=rec.get("exam_score_pct"),
+            pct=_num(rec.get("exam_score_pct")),
         )
     exam = obj(rec.get("exam_score"))
     score, top = _fraction(exam.get("score")), _fraction(exam.get("max"))
@@ -217,7 +224,7 @@ def check_pass_mark(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             pointer("exam_score", "score"),
             N_("the exam score {score} exceeds the total {max}"),
-            score=exam.get("score"), max=exam.get("max"),
+            score=_num(exam.get("score")), max=_num(exam.get("max")),
         )
         return
     if score / top < PASS_MARK and (pct is None or pct >= 100 * PASS_MARK):
@@ -225,13 +232,14 @@ def check_pass_mark(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             pointer("exam_score", "score"),
             N_("the exam score {score} of {max} is below 75% of the total; no certificate "
                "may be issued"),
-            score=exam.get("score"), max=exam.get("max"),
+            score=_num(exam.get("score")), max=_num(exam.get("max")),
         )
     if pct is not None and abs(pct - 100 * score / top) > Fraction(1, 200):
         yield ctx.error(
             pointer("exam_score_pct"),
             N_("the exam score {pct}% does not match {score} of {max} ({computed}%)"),
-            pct=rec.get("exam_score_pct"), score=exam.get("score"), max=exam.get("max"),
+            pct=_num(rec.get("exam_score_pct")), score=_num(exam.get("score")),
+            max=_num(exam.get("max")),
             computed=f"{float(100 * score / top):.2f}",
         )
 
