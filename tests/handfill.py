@@ -586,6 +586,40 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "prior_abolition_date": DROP,
         "attachments": [],
     },
+    "mit/annex-10-training-certificate": {
+        "cert_no": "MIT-QA-113-0027",
+        "holder": {"name": "歐陽志豪", "id_no": "N125839205"},
+        "training_body": {"name": "財團法人「中衛」發展中心", "head": "林明德"},
+        "plan_approval_ref": "經產發字第11300045610號",
+        "training_period": {"from": "2024-03-04", "to": "2024-03-08"},
+        "hours_completed": 28.5,
+        "exam_score_pct": 75,
+        "roster_filing": {"ref": "經產發字第11300211870號", "date": "2024-04-02"},
+        "issue_date": "2024-04-12",
+        "renewals": [{"applied_date": "2026-03-02", "assessments_count": 2}],
+        "revoked": {"date": "2025-10-01", "ground": "g3", "verified": True},
+    },
+    "mit/annex-10-training-cert-renewal-application": {
+        "applicant": {
+            "name": "歐陽志豪",
+            "id_no": "N125839205",
+            "address": "臺中市西屯區工業區一路（精密機械園區）57號",
+            "phone": "04-2359-0071",
+            "employer": DROP,
+        },
+        "cert_no": "MIT-QA-113-0027",
+        "cert_issuer": "財團法人「中衛」發展中心",
+        "valid_from": DROP,
+        "valid_to": "2026-04-11",
+        "assessments": [
+            {"date": "2024-09-23", "company": "「友達」精密機械股份有限公司",
+             "case_no": "ITRI-MIT-113-0388"},
+            {"date": "2025-06-10", "company": "台中鑄造股份有限公司",
+             "cb_name": "財團法人工業技術研究院", "case_no": "ITRI-MIT-114-0102"},
+        ],
+        "issuing_body": "財團法人「中衛」發展中心",
+        "application_date": "2026-02-16",
+    },
 }
 
 

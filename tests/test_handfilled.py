@@ -36,6 +36,8 @@ MIN_SHARE = {
     "cnsmark/qms-or-factory-inspection-report": 0.95,
     "mit/annex-07-qms-assessment": 0.95,
     "mit/annex-09-corrective-plan": 0.92,
+    "mit/annex-10-training-cert-renewal-application": 0.95,  # 1.000 (issue 14)
+    "mit/annex-10-training-certificate": 0.95,  # 1.000 (issue 14)
     "mit/annex-11-product-certificate": 0.92,
     "oshpm/destruction-plan": 0.95,
     "mit/annex-01-cat2-scheme-recognition-application": 0.95,
