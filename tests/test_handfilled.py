@@ -37,6 +37,10 @@ MIN_SHARE = {
     "mit/annex-07-qms-assessment": 0.95,
     "mit/annex-09-corrective-plan": 0.92,
     "mit/annex-11-product-certificate": 0.92,
+    "mit/annex-14-agency-print-application": 0.92,
+    "mit/annex-14-approval-objection": 0.92,
+    "mit/annex-14-delivery-discrepancy-report": 0.92,
+    "mit/annex-14-self-print-application": 0.92,
     "oshpm/destruction-plan": 0.95,
 }
 

@@ -48,6 +48,10 @@ FLOOR_300 = {
     "mit/annex-07-qms-assessment": 0.82,  # 0.851 (0.929: a case number and two ticks misread)
     "mit/annex-09-corrective-plan": 0.75,  # 0.864
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
+    "mit/annex-14-agency-print-application": 0.76,  # 0.828
+    "mit/annex-14-approval-objection": 0.80,  # 0.870
+    "mit/annex-14-delivery-discrepancy-report": 0.84,  # 0.905
+    "mit/annex-14-self-print-application": 0.74,  # 0.800
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
