@@ -216,8 +216,8 @@ def check_artwork(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     if _number(x) and _number(y) and _number(tolerance) and abs(x - y) > tolerance:
         yield ctx.error(
             pointer("artwork", "scale_y"),
-            N_("the mark is scaled {x}% across and {y}% down: only proportional scaling "
-               "is allowed"),
+            N_("the mark is scaled {x} percent across and {y} percent down: only "
+               "proportional scaling is allowed"),
             x=_pct(x), y=_pct(y),
         )
     if art.get("colour") == "changed":
