@@ -39,6 +39,10 @@ MIN_SHARE = {
     "mit/annex-10-training-cert-renewal-application": 0.95,  # 1.000 (issue 14)
     "mit/annex-10-training-certificate": 0.95,  # 1.000 (issue 14)
     "mit/annex-11-product-certificate": 0.92,
+    "mit/annex-14-agency-print-application": 0.92,
+    "mit/annex-14-approval-objection": 0.92,
+    "mit/annex-14-delivery-discrepancy-report": 0.92,
+    "mit/annex-14-self-print-application": 0.92,
     "oshpm/destruction-plan": 0.95,
     "mit/annex-01-cat2-scheme-recognition-application": 0.95,
     "mit/annex-12-cat2-authorization-application": 0.95,

@@ -50,6 +50,10 @@ FLOOR_300 = {
     "mit/annex-10-training-cert-renewal-application": 0.76,  # 0.826
     "mit/annex-10-training-certificate": 0.80,  # 0.889
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
+    "mit/annex-14-agency-print-application": 0.76,  # 0.828
+    "mit/annex-14-approval-objection": 0.80,  # 0.870
+    "mit/annex-14-delivery-discrepancy-report": 0.84,  # 0.905
+    "mit/annex-14-self-print-application": 0.74,  # 0.800
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
     "mit/annex-01-cat2-scheme-recognition-application": 0.74,  # 0.794
     "mit/annex-12-cat2-authorization-application": 0.80,  # 0.861
