@@ -110,7 +110,12 @@ def test_every_oneof_of_consts_gives_each_option_a_code_and_a_label(path: Path) 
 
 def test_the_catalogue_has_the_choice_fields_it_had_as_enums() -> None:
     counts = {form.id: len(choice_fields(form.schema)) for form in catalog()}
-    assert sum(counts.values()) == 64  # the 64 enums these schemas had
+    # The 64 enums the schemas of the forms before issue 14 had; later forms add their own.
+    before = {"ciyue/fee-quote", "cnsmark/application", "cnsmark/product-test-report",
+              "cnsmark/qms-or-factory-inspection-report", "mit/annex-07-qms-assessment",
+              "mit/annex-09-corrective-plan", "mit/annex-11-product-certificate",
+              "oshpm/destruction-plan"}  # fmt: skip
+    assert sum(n for form_id, n in counts.items() if form_id in before) == 64
     assert counts["mit/annex-07-qms-assessment"] == 40
 
 
