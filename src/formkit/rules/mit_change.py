@@ -185,7 +185,7 @@ def _pick(docs: list[CaseDoc], cert_no: Any) -> CaseDoc | None:
 @case_rule(
     "X-07",
     forms=(CHANGE, REISSUE, A11),
-    citation="S0 要點32; catalogue X-07 (A.1.16 ↔ A.1.14)",
+    citation="S0 要點32①②③④",
 )
 def check_change_reissue(case: Case, ctx: Context) -> Iterator[Finding]:
     """The reissued certificate keeps the original's number and validity, is issued on or
