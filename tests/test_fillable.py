@@ -79,7 +79,7 @@ def _person(form_id: str, record: dict[str, Any], fields: dict[str, Any]) -> tup
             if parent and schema_node(form.schema, parent).get("type") == "array":
                 chosen = get(record, parent) or []
                 if code in [str(c) for c in chosen]:
-                    states[name] = "Yes"  # the on-state of a check box in a group (render)
+                    states[name] = "Yes"  # a multi-choice box is a check box: its on-state
                 expected[parent] = sorted(str(c) for c in chosen)
                 continue
             value = get(record, name)

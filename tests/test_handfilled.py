@@ -50,6 +50,8 @@ MIN_SHARE = {
     "mit/annex-04-cb-accreditation-certificate": 0.95,  # 1.000
     "mit/cb-accreditation-application": 0.95,  # 1.000
     "mit/lab-recognition-application": 0.95,  # 1.000
+    "mit/cert-change-application": 0.95,  # 0.975
+    "mit/cert-reissue-application": 0.95,  # 1.000
 }
 
 

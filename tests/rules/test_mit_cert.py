@@ -22,6 +22,8 @@ BASE: dict[str, Any] = {
     "products": [{"name": "純棉緹花毛巾", "model": "FX-3276", "factory": "虎尾廠"}],
     "issue_date": "2023-03-01",
     "cb": {"name": "財團法人臺灣產品驗證中心", "signature": "吳建宏"},
+    "registry_check": {"date": "2023-02-20", "name": "福興紡織股份有限公司",
+                       "address": "雲林縣虎尾鎮工業路 88 號", "representative": "黃文雄"},
 }  # fmt: skip
 
 
@@ -156,13 +158,13 @@ ORIGINAL = {"cert_no": "MIT-TX-0123", "valid_to": "2026-02-28"}
 
 
 def test_example_1_replacement_keeps_number_and_validity() -> None:
-    report = run(reissued(kind="replace", date="2024-09-02", original=ORIGINAL))
+    report = run(reissued(mark="replace", date="2024-09-02", original=ORIGINAL))
     assert report.record["valid_to"] == "2026-02-28"
     assert report.findings == []
 
 
 def test_example_2_reissue_with_a_new_number() -> None:
-    rec = reissued(kind="reissue", date="2024-09-02", original=ORIGINAL)
+    rec = reissued(mark="reissue", date="2024-09-02", original=ORIGINAL)
     rec["cert_no"] = "MIT-TX-0456"
     report = run(rec)
     (err,) = [f for f in report.findings if f.rule == "MIT-R33"]
@@ -170,7 +172,7 @@ def test_example_2_reissue_with_a_new_number() -> None:
 
 
 def test_validity_counted_from_the_reissue_date_is_an_error() -> None:
-    rec = reissued(kind="replace", date="2024-09-02", original=ORIGINAL)
+    rec = reissued(mark="replace", date="2024-09-02", original=ORIGINAL)
     rec["issue_date"] = "2024-09-02"
     report = run(rec)
     assert report.record["valid_to"] == "2027-09-01"
@@ -179,17 +181,17 @@ def test_validity_counted_from_the_reissue_date_is_an_error() -> None:
 
 
 def test_issue_date_equal_to_the_reissue_date_warns_without_the_original() -> None:
-    rec = reissued(kind="reissue", date="2024-09-02")
+    rec = reissued(mark="reissue", date="2024-09-02")
     rec["issue_date"] = "2024-09-02"
     assert of(run(rec), "MIT-R33", "warning") == ["/issue_date"]
 
 
 def test_reissue_before_the_issue_date() -> None:
-    assert of(run(reissued(kind="reissue", date="2023-02-01")), "MIT-R33") == ["/reissue/date"]
+    assert of(run(reissued(mark="reissue", date="2023-02-01")), "MIT-R33") == ["/reissue/date"]
 
 
 def test_reissue_after_expiry_warns() -> None:
-    report = run(reissued(kind="reissue", date="2026-03-02"), as_of=date(2026, 3, 5))
+    report = run(reissued(mark="reissue", date="2026-03-02"), as_of=date(2026, 3, 5))
     assert of(report, "MIT-R33", "warning") == ["/reissue/date"]
 
 
@@ -198,7 +200,7 @@ def test_reissue_keeps_an_extended_validity() -> None:
         issue_date="2022-03-15",
         extensions=[{"applied_date": "2025-02-03", "date": "2025-03-01"}],
         reissue={
-            "kind": "reissue",
+            "mark": "reissue",
             "date": "2025-06-02",
             "original": {"cert_no": "MIT-TX-0123", "valid_to": "2028-03-14"},
         },
@@ -206,8 +208,8 @@ def test_reissue_keeps_an_extended_validity() -> None:
     assert run(rec, as_of=date(2025, 6, 10)).findings == []
 
 
-def test_reissue_needs_kind_and_date() -> None:
-    assert of(run(reissued(kind="reissue")), "schema") == ["/reissue/date"]
+def test_reissue_needs_mark_and_date() -> None:
+    assert of(run(reissued(mark="reissue")), "schema") == ["/reissue/date"]
 
 
 # -- MIT-R30 issuance prerequisites ---------------------------------------------------------
@@ -246,10 +248,97 @@ def test_r30_is_quiet_without_an_issuance_record() -> None:
     assert [f for f in run(cert()).findings if f.rule == "MIT-R30"] == []
 
 
+# -- MIT-R32 change triggers ----------------------------------------------------------------
+
+
+def registry(**found: Any) -> dict[str, Any]:
+    return cert(registry_check={"date": "2024-11-01", **found})
+
+
+def test_r32_example_2_representative_changed_without_an_application() -> None:
+    report = run(registry(representative="黃志明"), as_of=date(2024, 11, 5))
+    (err,) = [f for f in report.findings if f.rule == "MIT-R32"]
+    assert err.severity == "error" and err.path == "/holder/representative"
+    assert err.expected == "黃志明" and err.actual == "黃文雄"
+
+
+def test_r32_example_1_address_changed_and_applied_for() -> None:
+    rec = registry(address="雲林縣虎尾鎮工業路 90 號", change_application_date="2024-09-02")
+    report = run(rec, as_of=date(2024, 9, 10))
+    assert of(report, "MIT-R32") == []
+    assert of(report, "MIT-R32", "info") == ["/holder/address"]
+
+
+@pytest.mark.parametrize(
+    "name", ["福興紡織 股份有限公司", "福興紡織股份有限公司 ", "福興紡織股份有限公司"]
+)
+def test_r32_spacing_is_not_a_change(name: str) -> None:
+    assert [f for f in run(registry(name=name)).findings if f.rule == "MIT-R32"] == []
+
+
+def test_r32_tai_variant_is_not_a_change() -> None:
+    rec = registry(address="雲林縣虎尾鎮工業路 88 號")
+    rec["holder"]["address"] = "雲林縣虎尾鎮工業路88號"
+    assert [f for f in run(rec).findings if f.rule == "MIT-R32"] == []
+
+
+def test_r32_each_changed_field_is_reported() -> None:
+    report = run(registry(name="福興家紡股份有限公司", address="雲林縣斗六市雲林路二段 1 號"))
+    assert sorted(of(report, "MIT-R32")) == ["/holder/address", "/holder/name"]
+
+
+def test_r32_without_registry_data_says_it_could_not_check() -> None:
+    rec = cert()
+    del rec["registry_check"]
+    assert of(run(rec), "MIT-R32", "info") == ["/registry_check"]
+
+
+# -- MIT-R68 第三類: fee before numbering ------------------------------------------------------
+
+
+def numbered(numbered_date: str | None, paid: str | None, category: str = "cat3") -> Report:
+    issuance = {"contract_signed_date": "2024-05-06"}
+    if numbered_date:
+        issuance["numbered_date"] = numbered_date
+    if paid:
+        issuance["fee_paid_date"] = paid
+    return run(cert(category=category, issue_date="2024-05-06", issuance=issuance))
+
+
+def test_r68_example_1_numbered_before_the_fee() -> None:
+    report = numbered("2024-05-01", "2024-05-03")
+    (err,) = [f for f in report.findings if f.rule == "MIT-R68"]
+    assert err.path == "/issuance/numbered_date" and err.expected == "2024-05-03"
+
+
+@pytest.mark.parametrize(
+    ("day", "ok"), [("2024-05-02", False), ("2024-05-03", True), ("2024-05-04", True)]
+)
+def test_r68_numbering_on_or_after_the_fee_day(day: str, ok: bool) -> None:
+    assert (of(numbered(day, "2024-05-03"), "MIT-R68") == []) is ok
+
+
+def test_r68_numbered_without_a_fee() -> None:
+    assert of(numbered("2024-05-01", None), "MIT-R68") == ["/issuance/fee_paid_date"]
+
+
+def test_r68_first_category_pays_no_fee() -> None:
+    assert [f for f in numbered("2024-05-01", None, "cat1").findings if f.rule == "MIT-R68"] == []
+
+
+def test_r68_without_the_numbering_date_says_it_could_not_check() -> None:
+    assert of(numbered(None, "2024-05-03"), "MIT-R68", "info") == ["/issuance/numbered_date"]
+
+
+def test_r30_numbering_after_the_issue_date() -> None:
+    assert of(numbered("2024-05-07", "2024-05-03"), "MIT-R30") == ["/issuance/numbered_date"]
+
+
 def test_sample_is_valid_and_complete() -> None:
     from formkit.forms import get_form
 
     form = get_form(A11)
     report = validate(form, form.sample, as_of=date(2024, 8, 1))
-    assert report.findings == []
+    # A new certificate has had no registry look-up: MIT-R32 says it could not check.
+    assert [(f.rule, f.severity) for f in report.findings] == [("MIT-R32", "info")]
     assert report.record["valid_to"] == "2027-07-14"

@@ -244,7 +244,7 @@ def test_x03_spacing_is_ignored_and_tai_variants_only_warn() -> None:
 def test_x03_name_on_a_replaced_certificate_only_warns() -> None:
     certificate = sample(A11)
     certificate["holder"]["name"] = "福興家紡股份有限公司"
-    certificate["reissue"] = {"kind": "replace", "date": "2024-09-02"}
+    certificate["reissue"] = {"mark": "replace", "date": "2024-09-02"}
     report = check((A7, sample(A7)), (A11, certificate))
     assert of(report, "X-03", "warning") == [(A11, "/holder/name")]
 

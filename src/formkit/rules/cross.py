@@ -312,10 +312,11 @@ def _mismatch(
     ref_key: str,
     ref_value: str,
 ) -> Finding:
-    # 台/臺 spellings of one name, or a name on a 換發 certificate (a 變更 may have intervened,
-    # X-07), are worth a look rather than a rejection.
+    # 台/臺 spellings of one name, or a name on a 換發 certificate, are worth a look rather than
+    # a rejection: a 變更 may have intervened, and X-07 (rules/mit_change.py) checks the 換發
+    # certificate against the change application's new values.
     variant = _normal(value).replace("台", "臺") == _normal(ref_value).replace("台", "臺")
-    changed = doc.form == A11 and obj(doc.data.get("reissue")).get("kind") == "replace"
+    changed = doc.form == A11 and obj(doc.data.get("reissue")).get("mark") == "replace"
     report = ctx.warning if variant or (changed and what == "name") else ctx.error
     return report(
         pointer(*key.split(".")),

@@ -1,4 +1,5 @@
-"""附件十一 臺灣製MIT微笑產品驗證書: validity, extensions, reissue (MIT-R30, R33, R34).
+"""附件十一 臺灣製MIT微笑產品驗證書: validity, extensions, reissue, change triggers and
+numbering (MIT-R30, R32, R33, R34, R68).
 
 要點32④ says a 補發 or 換發 certificate keeps the original number and validity. The record
 therefore keeps ``issue_date`` as the original issue date, from which the validity derives
@@ -8,6 +9,7 @@ and is recorded in ``extensions[]``; each approved extension's new validity is d
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -98,7 +100,7 @@ def check_prerequisites(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
                 category=choice(A11, "/category", rec.get("category")),
             )
     issued = as_date(rec.get("issue_date"))
-    for key in ("review_passed_date", "contract_signed_date", "fee_paid_date"):
+    for key in ("review_passed_date", "numbered_date", "contract_signed_date", "fee_paid_date"):
         day = as_date(issuance.get(key))
         if day is not None and issued is not None and day > issued:
             yield ctx.error(
@@ -185,6 +187,113 @@ def _against_original(
             original=original_end.isoformat(),
             expected=original_end.isoformat(),
             actual=end.isoformat(),
+        )
+
+
+_HOLDER_FIELDS = ("name", "address", "representative")  # 要點32①(一)–(三)
+
+
+def same_text(a: Any, b: Any) -> bool:
+    """Two spellings of one name or address: whitespace, full-width forms and 台/臺 aside."""
+    def norm(x: Any) -> str:
+        text = unicodedata.normalize("NFKC", str(x))
+        return "".join(text.split()).replace("台", "臺")
+
+    return norm(a) == norm(b)
+
+
+@rule("MIT-R32", forms=A11, citation="S0 要點32①②")
+def check_change_triggers(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """A holder whose 業者名稱, 地址 or 負責人姓名 changed must apply for 變更 and 換發.
+
+    The registry data are not on the certificate: they are an input (``registry_check``, the
+    data a 追蹤 or a registry look-up found). Without them the rule says it could not check.
+    """
+    registry = obj(rec.get("registry_check"))
+    if not registry:
+        yield ctx.info(
+            pointer("registry_check"),
+            N_(
+                "no registry data given: whether the holder's name, address or representative "
+                "changed since issuance cannot be checked"
+            ),
+        )
+        return
+    holder = obj(rec.get("holder"))
+    applied = as_date(registry.get("change_application_date"))
+    checked = as_date(registry.get("date"))
+    for key in _HOLDER_FIELDS:
+        found, shown = registry.get(key), holder.get(key)
+        if found is None or shown is None or same_text(found, shown):
+            continue
+        params = {
+            "field": name_of(A11, pointer("holder", key)),
+            "registry": str(found),
+            "shown": str(shown),
+            "checked": checked.isoformat() if checked else "-",
+        }
+        if applied is None:
+            yield ctx.error(
+                pointer("holder", key),
+                N_(
+                    "{field} is {shown} on the certificate but {registry} in the registry "
+                    "(checked {checked}) and no change application is recorded: the holder "
+                    "must apply for the change and a replacement certificate"
+                ),
+                expected=str(found),
+                actual=str(shown),
+                **params,
+            )
+        else:
+            yield ctx.info(
+                pointer("holder", key),
+                N_(
+                    "{field} is {shown} on the certificate but {registry} in the registry "
+                    "(checked {checked}); the change was applied for on {applied}"
+                ),
+                applied=applied.isoformat(),
+                **params,
+            )
+
+
+@rule("MIT-R68", forms=A11, citation="S0 附件六 第三類; 要點31①")
+def check_fee_before_numbering(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """第三類: the 驗證書編號 is assigned only once the 規費 is confirmed paid."""
+    if rec.get("category") != "cat3":
+        return
+    issuance = obj(rec.get("issuance"))
+    numbered = as_date(issuance.get("numbered_date"))
+    paid = as_date(issuance.get("fee_paid_date"))
+    if numbered is None:
+        if issuance:
+            yield ctx.info(
+                pointer("issuance", "numbered_date"),
+                N_(
+                    "the numbering date is not given: whether the fee was confirmed before the "
+                    "certificate number was assigned cannot be checked"
+                ),
+            )
+        return
+    if paid is None:
+        yield ctx.error(
+            pointer("issuance", "fee_paid_date"),
+            N_(
+                "the certificate was numbered on {numbered} but no fee payment is recorded; "
+                "category 3 is numbered only after the fee is confirmed"
+            ),
+            numbered=numbered.isoformat(),
+        )
+    elif paid > numbered:
+        yield ctx.error(
+            pointer("issuance", "numbered_date"),
+            N_(
+                "the certificate was numbered on {numbered}, before the fee was confirmed on "
+                "{paid}; category 3 is numbered only after the fee is confirmed"
+            ),
+            numbered=numbered.isoformat(),
+            paid=paid.isoformat(),
+            expected=paid.isoformat(),
+            actual=numbered.isoformat(),
         )
 
 
