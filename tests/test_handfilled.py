@@ -36,6 +36,9 @@ MIN_SHARE = {
     "cnsmark/qms-or-factory-inspection-report": 0.95,
     "mit/annex-07-qms-assessment": 0.95,
     "mit/annex-09-corrective-plan": 0.92,
+    "mit/annex-10-app-01-training-plan": 0.90,
+    "mit/annex-10-pass-roster": 0.90,
+    "mit/annex-10-trainee-registration": 0.90,
     "mit/annex-11-product-certificate": 0.92,
     "oshpm/destruction-plan": 0.95,
 }
