@@ -47,6 +47,9 @@ FLOOR_300 = {
     "cnsmark/qms-or-factory-inspection-report": 0.72,  # 0.895
     "mit/annex-07-qms-assessment": 0.82,  # 0.851 (0.929: a case number and two ticks misread)
     "mit/annex-09-corrective-plan": 0.75,  # 0.864
+    "mit/annex-10-app-01-training-plan": 0.75,  # 0.815
+    "mit/annex-10-pass-roster": 0.82,  # 0.909
+    "mit/annex-10-trainee-registration": 0.82,  # 0.906
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
 }
