@@ -52,6 +52,9 @@ MIN_SHARE = {
     "mit/lab-recognition-application": 0.95,  # 1.000
     "mit/cert-change-application": 0.95,  # 0.975
     "mit/cert-reissue-application": 0.95,  # 1.000
+    "mit/annex-10-app-01-training-plan": 0.90,
+    "mit/annex-10-pass-roster": 0.90,
+    "mit/annex-10-trainee-registration": 0.90,
 }
 
 

@@ -63,6 +63,9 @@ FLOOR_300 = {
     "mit/lab-recognition-application": 0.90,  # 0.956
     "mit/cert-change-application": 0.78,  # 0.857
     "mit/cert-reissue-application": 0.55,  # 0.615 (13 fields: one misread costs 0.077)
+    "mit/annex-10-app-01-training-plan": 0.75,  # 0.815
+    "mit/annex-10-pass-roster": 0.82,  # 0.909
+    "mit/annex-10-trainee-registration": 0.82,  # 0.906
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

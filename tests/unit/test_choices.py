@@ -33,6 +33,20 @@ PLAN = "mit/annex-09-corrective-plan"
 FORMS = [form.id for form in catalog()]
 SCHEMAS = sorted(data_dir("schemas").rglob("*.schema.json"))
 
+# 附件十 附錄三's eleven 課目 (s01–s11).
+_SUBJECTS = {
+    "s01": "臺灣製MIT微笑產品驗證制度及品質管理系統發展趨勢介紹",
+    "s02": "原產地認定作業標準說明與實作(含附加價值率認定及特殊製程認定)",
+    "s03": "書面審查注意事項說明暨驗證系統操作",
+    "s04": "臺灣製MIT微笑產品驗證制度工廠品質管理系統評核表及評核人員注意事項說明",
+    "s05": "設備管理及其稽核重點，與個案演練",
+    "s06": "原物料管理及其稽核重點，與個案演練",
+    "s07": "製程作業管理及其稽核重點，與個案演練",
+    "s08": "人員管理及其稽核重點，與個案演練",
+    "s09": "檢測作業管理及其稽核重點，與個案演練",
+    "s10": "顧客關係管理及其稽核重點，與個案演練",
+    "s11": "測驗",
+}
 # Choices the forms print as a value rather than as tick boxes: their verbatim labels.
 PRINTED_AS_VALUES = {
     # A certificate states the holder's kind and category as text; it ticks nothing.
@@ -59,6 +73,10 @@ PRINTED_AS_VALUES = {
         "ok": "完整", "incomplete": "不完整", "none": "無紀錄"}
        for item in ("i1_1", "i1_2", "i2_1", "i2_2", "i3_1", "i3_2", "i4_1", "i4_2", "i5_1",
                     "i5_2", "i6_1")},
+    # 附件十 附錄三's eleven 課目, printed by name in the offset tables of the training forms.
+    **{key: _SUBJECTS for key in (
+        ("mit/annex-10-app-01-training-plan", "rules.offset_subjects.subject"),
+        ("mit/annex-10-trainee-registration", "offset_claims.subject"))},
 }
 
 
@@ -183,7 +201,8 @@ def test_a_choice_printed_as_a_value_prints_its_verbatim_label(form_id: str, key
     opts = choice_fields(form.schema).get(pattern) or next(
         o for p, o in choice_fields(form.schema).items() if _key(p) == key)
     assert opts == labels
-    concrete = re.sub(r"^(lines|att\.translations)\.", r"\g<1>.0.", key)
+    concrete = re.sub(r"^(lines|att\.translations|rules\.offset_subjects|offset_claims)\.",
+                      r"\g<1>.0.", key)
     for code, label in labels.items():
         assert format_value(form, concrete, code)[0] == label
 
