@@ -176,10 +176,10 @@ def check_applicant(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             pointer("applicant", "org_form"),
             N_(
-                "the applicant ({form}) must be a sole proprietorship, partnership or company "
+                "the applicant ({org}) must be a sole proprietorship, partnership or company "
                 "registered by law"
             ),
-            form=applicant.get("org_form_other") or choice(APP, "/applicant/org_form", "other"),
+            org=applicant.get("org_form_other") or choice(APP, "/applicant/org_form", "other"),
         )
     if applicant.get("maker_role") == "joint" and not obj(rec.get("joint_mandate")):
         yield ctx.error(
@@ -577,9 +577,10 @@ def check_test_adoption(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     for i, proof in enumerate(proofs):
         criterion = proof.get("criterion")
         if criterion is None:
-            yield ctx.warning(
+            yield ctx.error(
                 pointer("test_evidence", i, "criterion"),
-                N_("proof {n} ({number}) does not say which criteria it is adopted for"),
+                N_("proof {n} ({number}) does not say which criteria it is adopted for; a "
+                   "result is adopted only for the criteria it covers"),
                 n=i + 1,
                 number=str(proof.get("report_no") or "-"),
             )
@@ -922,9 +923,9 @@ def check_scope(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     if licensor is not None and licensor != LICENSORS[kind]:
         yield ctx.error(
             pointer("licensor", "kind"),
-            N_("a {type} is licensed by the {expected}, not the {licensor}"),
+            N_("a {type} is licensed by the {needed}, not the {licensor}"),
             type=shown,
-            expected=choice(LICENSE, "/licensor/kind", LICENSORS[kind]),
+            needed=choice(LICENSE, "/licensor/kind", LICENSORS[kind]),
             licensor=choice(LICENSE, "/licensor/kind", licensor),
         )
     uses = obj(rec.get("uses"))
