@@ -115,11 +115,10 @@ def check_eligibility_category(rec: dict[str, Any], ctx: Context) -> Iterator[Fi
         yield ctx.info(
             pointer("industry"),
             N_(
-                "the announced list for category {category} is not configured (option "
-                "{option}); industry {industry} was not checked against it"
+                "the announced list for category {category} is not configured; industry "
+                "{industry} was not checked against it"
             ),
             category=shown,
-            option=option,
             industry=industry,
         )
     elif industry.strip() not in {str(x).strip() for x in listed}:
