@@ -37,6 +37,8 @@ MIN_SHARE = {
     "mit/annex-07-qms-assessment": 0.95,
     "mit/annex-09-corrective-plan": 0.92,
     "mit/annex-11-product-certificate": 0.92,
+    "mit/cert-application": 0.95,
+    "mit/license-agreement": 0.95,
     "oshpm/destruction-plan": 0.95,
 }
 

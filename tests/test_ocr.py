@@ -48,6 +48,8 @@ FLOOR_300 = {
     "mit/annex-07-qms-assessment": 0.82,  # 0.851 (0.929: a case number and two ticks misread)
     "mit/annex-09-corrective-plan": 0.75,  # 0.864
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
+    "mit/cert-application": 0.72,  # 0.803
+    "mit/license-agreement": 0.82,  # 0.920
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
