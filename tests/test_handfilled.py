@@ -55,6 +55,8 @@ MIN_SHARE = {
     "mit/annex-10-app-01-training-plan": 0.90,
     "mit/annex-10-pass-roster": 0.90,
     "mit/annex-10-trainee-registration": 0.90,
+    "mit/cert-application": 0.95,
+    "mit/license-agreement": 0.95,
 }
 
 

@@ -66,6 +66,8 @@ FLOOR_300 = {
     "mit/annex-10-app-01-training-plan": 0.75,  # 0.815
     "mit/annex-10-pass-roster": 0.82,  # 0.909
     "mit/annex-10-trainee-registration": 0.82,  # 0.906
+    "mit/cert-application": 0.72,  # 0.803
+    "mit/license-agreement": 0.82,  # 0.920
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
