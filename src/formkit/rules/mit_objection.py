@@ -183,10 +183,11 @@ def review_decision(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         yield ctx.error(
             pointer("result"),
             N_("the objection was filed on {filed}, after the last day {deadline}: it is not "
-               "accepted, so the result must be {expected}, not {result}"),
+               "accepted, so the result must be {required}, not {result}"),
             filed=filed.isoformat(), deadline=due.isoformat(),
-            expected=choice(DECISION, "/result", "not_accepted"),
+            required=choice(DECISION, "/result", "not_accepted"),
             result=choice(DECISION, "/result", result),
+            expected="not_accepted", actual=result,
         )
     elif not late and filed is not None and due is not None and result == "not_accepted":
         yield ctx.error(
