@@ -38,6 +38,10 @@ MIN_SHARE = {
     "mit/annex-09-corrective-plan": 0.92,
     "mit/annex-11-product-certificate": 0.92,
     "oshpm/destruction-plan": 0.95,
+    "mit/objection": 0.95,  # issue 14 (h7)
+    "mit/objection-review-decision": 0.95,
+    "mit/annex-17-objection": 0.95,
+    "mit/promo-material-application": 0.95,
 }
 
 
