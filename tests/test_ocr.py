@@ -49,7 +49,7 @@ FLOOR_300 = {
     "mit/annex-09-corrective-plan": 0.75,  # 0.864
     "mit/annex-11-product-certificate": 0.60,  # 0.684 (0.476 with its hand-made template)
     "mit/objection": 0.85,  # 0.895 (issue 14)
-    "mit/objection-review-decision": 0.40,  # 0.455: the 中華民國 dates of an unruled letter
+    "mit/objection-review-decision": 0.75,  # 0.818
     "mit/annex-17-objection": 0.80,  # 0.842
     "mit/promo-material-application": 0.90,  # 0.960
     "oshpm/destruction-plan": 0.70,  # 0.739 (0.783)
