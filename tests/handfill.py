@@ -414,7 +414,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
                          "date": "2024-08-09"},
         "decision_received_date": "2024-08-12",
         "filed_date": "2024-09-05",
-        "reasons": "一、本實驗室已於期限內補正人員資格文件。\n二、請撤銷不予認可之決定 & 重新審查。",
+        "reasons": ("一、本實驗室已於期限內補正人員資格文件。\n"
+                    "二、請撤銷不予認可之決定 & 重新審查。"),
         "evidence": [
             {"title": "人員資格證明文件影本", "pages": 6, "note": "補正版"},
             {"title": "「能力試驗」報告", "pages": 14},
@@ -435,7 +436,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         },
         "result": "revoke",
         "reasons": DROP,
-        "new_decision": "撤銷廢止認證之處分，改為限期三個月改善。\n逾期未改善者，再依要點第四十五點辦理。",
+        "new_decision": ("撤銷廢止認證之處分，改為限期三個月改善。\n"
+                         "逾期未改善者，再依要點第四十五點辦理。"),
         "reviewers": [{"name": "周秀英", "role": "panel", "withdrawn": False}],
         "relationships": [],
     },

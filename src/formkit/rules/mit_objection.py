@@ -264,11 +264,13 @@ def recusal(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         if not isinstance(rel, dict):
             continue
         who = rel.get("reviewer")
+        if not isinstance(who, str) or not who.strip():
+            continue  # the schema reports a missing reviewer
         if who not in names:
             yield ctx.error(
                 pointer("relationships", i, "reviewer"),
                 N_("{reviewer} declares a relationship but is not among the reviewers"),
-                reviewer=str(who),
+                reviewer=who,
             )
             continue
         ground = recusal_ground(rel)
