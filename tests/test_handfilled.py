@@ -57,6 +57,10 @@ MIN_SHARE = {
     "mit/annex-10-trainee-registration": 0.90,
     "mit/cert-application": 0.95,
     "mit/license-agreement": 0.95,
+    "mit/objection": 0.95,  # issue 14 (h7)
+    "mit/objection-review-decision": 0.95,
+    "mit/annex-17-objection": 0.95,
+    "mit/promo-material-application": 0.95,
 }
 
 

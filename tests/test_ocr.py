@@ -68,6 +68,10 @@ FLOOR_300 = {
     "mit/annex-10-trainee-registration": 0.82,  # 0.906
     "mit/cert-application": 0.72,  # 0.803
     "mit/license-agreement": 0.82,  # 0.920
+    "mit/objection": 0.85,  # 0.895 (issue 14)
+    "mit/objection-review-decision": 0.75,  # 0.818
+    "mit/annex-17-objection": 0.80,  # 0.842
+    "mit/promo-material-application": 0.90,  # 0.960
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
