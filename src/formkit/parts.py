@@ -45,7 +45,7 @@ def _when(spec: dict[str, Any]) -> dict[str, Any]:
 
 def addressee(spec: Any) -> list[dict[str, Any]]:
     to = spec.get("to", "") if isinstance(spec, dict) else spec
-    return [{"text": {"t": "此致", "style": "lead"}}, {"text": {"t": str(to)}}]
+    return [{"text": {"t": "此致", "style": "lead", "keep": True}}, {"text": {"t": str(to)}}]
 
 
 def letterhead(spec: dict[str, Any]) -> list[dict[str, Any]]:

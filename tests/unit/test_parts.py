@@ -49,7 +49,7 @@ def test_a_notice_numbers_its_explanation_and_names_its_rows() -> None:
 
 def test_an_addressee_closes_with_ci_zhi() -> None:
     assert expand([{"addressee": "經濟部產業發展署"}]) == [
-        {"text": {"t": "此致", "style": "lead"}}, {"text": {"t": "經濟部產業發展署"}}]
+        {"text": {"t": "此致", "style": "lead", "keep": True}}, {"text": {"t": "經濟部產業發展署"}}]
 
 
 def test_a_seal_block_prints_the_date_in_roc_style_and_one_seal_per_signer() -> None:

@@ -755,6 +755,7 @@ def _items(blocks: list[Block], blank: bool, form_id: str) -> list[_Item]:
     items: list[_Item] = []
     for i, block in enumerate(blocks):
         keep = i + 1 < len(blocks) and blocks[i + 1].kind in ("signatures", "notes")
+        keep = keep or (block.kind == "text" and block.keep)  # 此致, kept with its addressee
         # A paragraph right under a table (no empty paragraph between them) is set off from it.
         before = _AFTER_TABLE if items and items[-1].table else 0
         if block.kind == "heading":

@@ -523,7 +523,7 @@ def _text_block(kind: str, body: Any, form: Form, record: dict[str, Any] | None,
                 style: Style) -> Block:
     spec = body if isinstance(body, dict) else {"t": body}
     return Block(kind, text=parse_template(str(spec.get("t", "")), form, record, style=style),
-                 style=str(spec.get("style", "")))
+                 style=str(spec.get("style", "")), keep=bool(spec.get("keep", False)))
 
 
 def _blocks(specs: list[Any], form: Form, record: dict[str, Any] | None, style: Style,

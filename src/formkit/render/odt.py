@@ -466,6 +466,7 @@ def _items(auto: _Auto, blocks: list[Block], blank: bool, form_id: str,
     items: list[_Item] = []
     for i, block in enumerate(blocks):
         keep = i + 1 < len(blocks) and blocks[i + 1].kind in ("signatures", "notes")
+        keep = keep or (block.kind == "text" and block.keep)  # 此致, kept with its addressee
         before = _AFTER_TABLE if items and items[-1].table else 0
         if block.kind == "heading":
             style = auto.para(keep=True, before=max(before, 6))
