@@ -232,6 +232,23 @@ def _end(doc: CaseDoc, day: date | None) -> date | None:
     return validity_end_on(doc.data, day)
 
 
+def _keeps_validity(end: date | None, original: date | None, ctx: Context) -> Iterator[Finding]:
+    """A reissued certificate ends when the original does (要點32④)."""
+    if end is not None and original is not None and end != original:
+        yield ctx.error(
+            pointer("valid_to"),
+            N_(
+                "the reissued certificate is valid to {end}; it keeps the original's validity, "
+                "{original}"
+            ),
+            end=end.isoformat(),
+            original=original.isoformat(),
+            expected=original.isoformat(),
+            actual=end.isoformat(),
+            form=A11,
+        )
+
+
 def _keeps_number_and_validity(original: CaseDoc, new: CaseDoc, ctx: Context) -> Iterator[Finding]:
     day = as_date(obj(new.data.get("reissue")).get("date"))
     if new.data.get("cert_no") != original.data.get("cert_no"):
@@ -247,20 +264,8 @@ def _keeps_number_and_validity(original: CaseDoc, new: CaseDoc, ctx: Context) ->
             actual=new.data.get("cert_no"),
             form=A11,
         )
-    end, original_end = _end(new, day), _end(original, day)
-    if end is not None and original_end is not None and end != original_end:
-        yield ctx.error(
-            pointer("valid_to"),
-            N_(
-                "the reissued certificate is valid to {end}; it keeps the original's validity, "
-                "{original}"
-            ),
-            end=end.isoformat(),
-            original=original_end.isoformat(),
-            expected=original_end.isoformat(),
-            actual=end.isoformat(),
-            form=A11,
-        )
+    original_end = _end(original, day)
+    yield from _keeps_validity(_end(new, day), original_end, ctx)
     if day is not None and original_end is not None and day > original_end:
         yield ctx.error(
             pointer("reissue", "date"),
@@ -337,20 +342,7 @@ def _reissued_vs_application(
     if original is not None:
         yield from _keeps_number_and_validity(original, new, ctx)
     else:
-        stated, end = as_date(app.data.get("cert_valid_to")), _end(new, day)
-        if stated is not None and end is not None and stated != end:
-            yield ctx.error(
-                pointer("valid_to"),
-                N_(
-                    "the reissued certificate is valid to {end}; it keeps the original's "
-                    "validity, {original}"
-                ),
-                end=end.isoformat(),
-                original=stated.isoformat(),
-                expected=stated.isoformat(),
-                actual=end.isoformat(),
-                form=A11,
-            )
+        yield from _keeps_validity(_end(new, day), as_date(app.data.get("cert_valid_to")), ctx)
     if day is not None and applied is not None and day < applied:
         yield ctx.error(
             pointer("reissue", "date"),
