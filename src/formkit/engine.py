@@ -146,7 +146,8 @@ def _run_rules(
     for spec in registry.rules_for(form.id):
         try:
             produced = list(spec.func(filled, ctx))
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError,
+                OverflowError) as exc:  # OverflowError: date arithmetic past 9999-12-31
             if not schema_ok:
                 continue  # the schema findings already say what is wrong
             log.warning("rule %s could not be evaluated: %s", spec.id, exc)
@@ -192,7 +193,7 @@ def _run(
     derived_errors: list[Finding] = []
     try:
         filled, derived_errors = _derive(form, normalised, ctx)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         if schema_ok:
             log.warning("derivation for %s failed: %s", form.id, exc)
             raise InputError(N_("{form}: derived fields could not be computed: {error}"),

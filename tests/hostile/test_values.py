@@ -243,6 +243,26 @@ def test_dates_near_9999_in_every_form_are_findings() -> None:
         assert len([f for f in errors(report) if "9999-12-31" in f.text("en")]) >= touched
 
 
+def test_dates_near_9999_in_every_case_are_findings() -> None:
+    """The cross-document rules meet the same dates: findings, never an OverflowError."""
+    import json
+    from pathlib import Path
+
+    from formkit.case import check_case
+    from formkit.forms import get_form
+    from formkit.pointers import matches, set_pointer
+    from formkit.schema import date_pointers
+
+    for path in sorted((Path(__file__).parent.parent / "cases" / "_case").glob("*.json")):
+        documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
+        for doc in documents:
+            for pattern in date_pointers(get_form(doc["form"]).schema):
+                for ptr, _ in list(matches(pattern, doc["data"])):
+                    set_pointer(doc["data"], ptr, "9999-12-31")
+        report = check_case(documents, as_of=AS_OF)
+        assert any(f.is_error and "9999-12-31" in f.text("en") for f in report.findings), path
+
+
 def test_a_date_time_past_the_range_is_a_finding() -> None:
     [f] = schema_findings({"type": "object", "properties": {
         "t": {"type": "string", "format": "date-time"}}}, {"t": "9999-12-31T23:00:00-10:00"})
