@@ -288,7 +288,12 @@ def test_findings_of_broken_samples_read_as_chinese(form: str, what: str, record
 def test_the_broken_samples_cover_every_form_and_every_kind_of_break() -> None:
     kinds = {(form, what.split()[0]) for form, what, _ in BROKEN}
     for form in catalog():
-        derived = ("derived",) if read_only_pointers(form.schema) else ()
+        # A derived value the sample gives no input for (a ban's end without a 廢止) is not
+        # in its filled record to break.
+        filled = validate(form, form.sample, as_of=AS_OF).record
+        derived = ("derived",) if any(
+            value not in (None, [], {}) for pattern in read_only_pointers(form.schema)
+            for _, value in _matches(pattern, filled)) else ()
         for kind in ("type", "missing", "date", "western", *derived):
             assert (form.id, kind) in kinds, (form.id, kind)
 

@@ -640,8 +640,8 @@ def check_case_linkage(case: Case, ctx: Context) -> Iterator[Finding]:
                 N_("附件七's case number {case_no} matches no application in the case "
                    "({numbers})"),
                 case_no=case_no,
-                numbers="、".join(sorted(numbers)) or "-",
-                expected=sorted(numbers)[0] if len(numbers) == 1 else None,
+                numbers="、".join(sorted(str(n) for n in numbers)) or "-",
+                expected=next(iter(numbers)) if len(numbers) == 1 else None,
                 actual=case_no,
                 form=A7,
             )
@@ -903,7 +903,7 @@ LICENSORS = {"certified": "cb", "other_user": "secretariat", "lab": "secretariat
 @deriver(LICENSE, owns={"/scope": "MIT-R65"})
 def derive_license(rec: dict[str, Any], ctx: Context) -> None:
     """Fill 授權範圍 from the licensee type (附件十三 三)."""
-    scope = SCOPES.get(obj(rec.get("licensee")).get("type"))
+    scope = SCOPES.get(str(obj(rec.get("licensee")).get("type")))
     if scope is None:
         rec.pop("scope", None)
     else:

@@ -499,10 +499,10 @@ def check_assessor_certificate(case: Case, ctx: Context) -> Iterator[Finding]:
             if signed_by(a7.data, cert_no, name):
                 yield from _a7_in_validity(cert.data, a7.data, ctx)
     for app in case.all(RENEWAL):
-        cert = next((c for c in certs if _same(c.data.get("cert_no"), app.data.get("cert_no"))),
+        issued = next((c for c in certs if _same(c.data.get("cert_no"), app.data.get("cert_no"))),
                     None)
-        if cert is not None:
-            yield from _application_vs_certificate(app.data, cert.data, ctx)
+        if issued is not None:
+            yield from _application_vs_certificate(app.data, issued.data, ctx)
         yield from _application_vs_assessments(app.data, case.all(A7), ctx)
 
 

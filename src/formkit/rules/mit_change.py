@@ -204,7 +204,7 @@ def check_change_reissue(case: Case, ctx: Context) -> Iterator[Finding]:
     for app in applications:
         cert_no = app.data.get("cert_no")
         original = _pick(originals, cert_no)
-        new = _pick(reissued, cert_no)
+        reissued_doc = _pick(reissued, cert_no)
         if original is not None:
             yield from _application_vs_original(app, original, ctx)
         else:
@@ -217,7 +217,7 @@ def check_change_reissue(case: Case, ctx: Context) -> Iterator[Finding]:
                 cert_no=str(cert_no),
                 form=app.form,
             )
-        if new is None:
+        if reissued_doc is None:
             yield ctx.info(
                 pointer("cert_no"),
                 N_("the case holds no reissued certificate {cert_no} yet"),
@@ -225,7 +225,7 @@ def check_change_reissue(case: Case, ctx: Context) -> Iterator[Finding]:
                 form=app.form,
             )
             continue
-        yield from _reissued_vs_application(app, new, original, ctx)
+        yield from _reissued_vs_application(app, reissued_doc, original, ctx)
 
 
 def _end(doc: CaseDoc, day: date | None) -> date | None:

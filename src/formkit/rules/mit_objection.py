@@ -179,7 +179,7 @@ def review_decision(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             filed=filed.isoformat(), event=received.isoformat(),
         )
     late = filed is not None and due is not None and filed > due
-    if late and result in ("revoke", "maintain"):
+    if late and filed is not None and due is not None and result in ("revoke", "maintain"):
         yield ctx.error(
             pointer("result"),
             N_("the objection was filed on {filed}, after the last day {deadline}: it is not "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..findings import Finding
 from ..i18n import N_
@@ -233,7 +233,7 @@ def check_artwork(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _number(v: Any) -> bool:
+def _number(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
@@ -591,7 +591,7 @@ def _approved_vs_requested(app: dict[str, Any], cert: str, ctx: Context) -> Iter
 def _list_findings(case: Case, rows: list[tuple[dict[str, Any], int, dict[str, Any]]],
                    applications: dict[str, list[dict[str, Any]]],
                    ctx: Context) -> Iterator[Finding]:
-    approved: dict[tuple[str, str], int] = {}
+    approved: dict[tuple[str, str], float] = {}
     for data, i, row in rows:
         cert = _row_cert(row)
         kind, qty = row.get("type"), row.get("approved_qty")

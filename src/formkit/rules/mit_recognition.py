@@ -393,7 +393,7 @@ def _notice_against_application(case: Case, notice: CaseDoc, ctx: Context) -> It
     name = _norm(obj(notice.data.get("scheme")).get("name"))
     for a1 in _for_scheme(case.all(A1), name):
         result = obj(a1.data.get("council_result")).get("result")
-        expected = {"approved": "pass", "rejected": "fail"}.get(kind)
+        expected = {"approved": "pass", "rejected": "fail"}.get(str(kind))
         if expected is not None and result is not None and result != expected:
             yield ctx.error(
                 pointer("notice_type"),

@@ -87,7 +87,8 @@ def subject_shortfalls(
     offsets = offsets or {}
     out = []
     for i, minimum in enumerate(SUBJECT_MINIMA):
-        given = (hours[i] if i < len(hours) and hours[i] is not None else 0) + offsets.get(i, 0)
+        planned = hours[i] if i < len(hours) else None
+        given = (planned if planned is not None else 0) + offsets.get(i, 0)
         if given < minimum:
             out.append((i, given, minimum))
     return out
@@ -204,7 +205,7 @@ def check_plan_hours(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     seen: set[str] = set()
     for j, off in enumerate(offsets):
         code, off_hours = off.get("subject"), number(off.get("hours"))
-        i = subject_index(code)
+        index = subject_index(code)
         path = ("rules", "offset_subjects", j)
         label = _subject(PLAN, "/rules/offset_subjects/0/subject", code)
         if code in seen:
@@ -216,7 +217,7 @@ def check_plan_hours(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             yield ctx.error(pointer(*path, "subject"),
                             N_("{subject} is the exam itself and cannot be offset"),
                             subject=label)
-        planned = hours[i] if i is not None and i < len(hours) else None
+        planned = hours[index] if index is not None and index < len(hours) else None
         if off_hours is not None and planned is not None and off_hours > planned:
             yield ctx.error(
                 pointer(*path, "hours"),
@@ -400,7 +401,8 @@ def row_result(row: dict[str, Any], full_marks: float, offset_counts: bool = Tru
 def derive_roster(rec: dict[str, Any], ctx: Context) -> None:
     """Each row's hours in all, score as a percentage and result; the certificates' end."""
     full = _full_marks(rec)
-    for row in rec.get("rows") if isinstance(rec.get("rows"), list) else []:
+    rows = rec.get("rows")
+    for row in rows if isinstance(rows, list) else []:
         if not isinstance(row, dict):
             continue
         attended, score = number(row.get("hours_completed")), number(row.get("score"))
@@ -700,13 +702,13 @@ def _offsets_against_plan(
                 N_("{name}: the approved plan allows no offset for {subject}"),
                 name=str(reg.get("name", "")), subject=label, form=REGISTRATION,
             )
-        elif hours is not None and allowed[code] is not None and hours > allowed[code]:
+        elif hours is not None and (limit := allowed[code]) is not None and hours > limit:
             yield ctx.error(
                 pointer("offset_claims", j, "hours"),
                 N_("{name}: {hours} hours claimed for {subject}; the approved plan allows "
                    "{allowed}"),
                 name=str(reg.get("name", "")), hours=_n(hours), subject=label,
-                allowed=_n(allowed[code]), form=REGISTRATION,
+                allowed=_n(limit), form=REGISTRATION,
             )
 
 
