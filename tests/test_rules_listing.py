@@ -41,3 +41,12 @@ def test_the_cli_prints_the_need_in_the_language_of_the_run() -> None:
     data = json.loads(runner.invoke(main, ["--lang", "en", "rules", "--scheme", "mit",
                                            "--format", "json"]).output)
     assert {r["id"]: r["needs"] for r in data}["MIT-R04"].startswith("a working group's")
+
+
+def test_the_severities_of_a_rule_registered_per_family_are_those_of_every_registration() -> None:
+    from formkit.rules import implementations
+    from formkit.rules.listing import severities
+
+    impls = implementations("MIT-R13")  # on 附件七 (mit_qms) and on the application
+    assert len(impls) == 2
+    assert "warning" in severities("MIT-R13")  # 附件七's registration warns; the other does not

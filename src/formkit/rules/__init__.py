@@ -196,6 +196,13 @@ def rules_for(form_id: str) -> list[RuleSpec]:
     return [r for r in _IMPLS if form_id in r.forms]
 
 
+def implementations(rule_id: str) -> list[RuleSpec]:
+    """Every registration of a rule: one per family of forms (a case rule has one)."""
+    _load()
+    found = [r for r in _IMPLS if r.id == rule_id]
+    return found or [_RULES[rule_id]]
+
+
 def case_rules() -> list[RuleSpec]:
     _load()
     return [r for r in _RULES.values() if r.kind == "case"]

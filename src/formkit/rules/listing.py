@@ -15,7 +15,7 @@ import types
 from functools import cache
 from typing import Any
 
-from . import RuleSpec, _load, all_rules, derivers_for
+from . import RuleSpec, _load, all_rules, derivers_for, implementations
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -51,7 +51,10 @@ def _called(func: types.FunctionType, seen: set[types.FunctionType]) -> set[str]
 def severities(rule_id: str) -> tuple[str, ...]:
     """What the rule can report, most severe first."""
     spec = all_rules()[rule_id]
-    found = _called(spec.func, set()) if isinstance(spec.func, types.FunctionType) else set()
+    found: set[str] = set()
+    for impl in implementations(rule_id):  # every family of forms it is registered for
+        if isinstance(impl.func, types.FunctionType):
+            found |= _called(impl.func, set())
     if any(rule_id in d.owns.values() for form in spec.forms for d in derivers_for(form)):
         found.add("error")
     return tuple(s for s in SEVERITIES if s in found)
