@@ -23,7 +23,7 @@ from ..i18n import N_
 from ..labels import choice
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import A7, as_date, assessment_date, obj
+from .mit_common import A7, as_date, assessment_date, chain_ends, obj
 from .periods import add_months, renewal_window, validity_end
 
 CERT = "mit/annex-10-training-certificate"
@@ -95,16 +95,7 @@ def derive_certificate(rec: dict[str, Any], ctx: Context) -> None:
     else:
         base = validity_end(issued, VALIDITY_YEARS, "year")
         rec["valid_to"] = base.isoformat()
-    for renewal in _renewals(rec):
-        if not isinstance(renewal, dict):
-            base = None
-            continue
-        new_end = _renewal_end(base, renewal, ctx) if base is not None else None
-        if new_end is None:
-            renewal.pop("new_valid_to", None)
-        else:
-            renewal["new_valid_to"] = new_end.isoformat()
-        base = new_end
+    chain_ends(base, _renewals(rec), lambda end, renewal: _renewal_end(end, renewal, ctx))
 
 
 def periods(rec: dict[str, Any]) -> list[tuple[date, date]]:

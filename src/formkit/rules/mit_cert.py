@@ -19,7 +19,7 @@ from ..i18n import N_
 from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Context, deriver, rule
-from .mit_common import A11, as_date, obj
+from .mit_common import A11, as_date, chain_ends, obj
 from .periods import add_months, deadline, renewal_window, validity_end
 
 _EXTENSION_YEARS = 3  # 要點34 「展延期限為三年」
@@ -50,18 +50,8 @@ def derive(rec: dict[str, Any], ctx: Context) -> None:
         base = validity_end(issued, _VALIDITY_YEARS, "year")
         rec["valid_to"] = base.isoformat()
     extensions = rec.get("extensions")
-    if not isinstance(extensions, list):
-        return
-    for ext in extensions:
-        if not isinstance(ext, dict):
-            base = None
-            continue
-        new_end = _extension_end(base, ext, ctx) if base is not None else None
-        if new_end is None:
-            ext.pop("new_valid_to", None)
-        else:
-            ext["new_valid_to"] = new_end.isoformat()
-        base = new_end
+    if isinstance(extensions, list):
+        chain_ends(base, extensions, lambda end, ext: _extension_end(end, ext, ctx))
 
 
 def validity_end_on(rec: dict[str, Any], day: date | None = None) -> date | None:

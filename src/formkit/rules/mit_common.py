@@ -7,6 +7,7 @@ form's deriver, its rules, and the cross-document rules that compare 附件七 w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -98,6 +99,23 @@ def taipei_date(value: Any) -> date | None:
         return moment.astimezone(TAIPEI).date()
     except OverflowError:  # 9999-12-31T23:00-10:00 is past the last day Python holds
         return None
+
+
+def chain_ends(base: date | None, items: list[Any],
+               end_of: Callable[[date, dict[str, Any]], date | None]) -> None:
+    """Write each renewal's new validity end (``new_valid_to``), each counted from the one
+    before it, starting at ``base``; an entry not approved, or after one, gets none.
+    附件十一's 展延 and 附件十's 訓練合格證書 展延 chain the same way."""
+    for item in items:
+        if not isinstance(item, dict):
+            base = None
+            continue
+        new_end = end_of(base, item) if base is not None else None
+        if new_end is None:
+            item.pop("new_valid_to", None)
+        else:
+            item["new_valid_to"] = new_end.isoformat()
+        base = new_end
 
 
 def count(value: Any) -> int:
