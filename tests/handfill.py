@@ -1350,8 +1350,8 @@ def fill_all(form_ids: list[str]) -> list[Filled]:
     return [fill_blank(fid, name, record) for fid in form_ids for name, record in variants(fid)]
 
 
-def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
-    """Every filled DOCX exported to PDF by LibreOffice in one call (each call costs seconds)."""
+def _soffice(filled: list[Filled], workdir: Path, fmt: str) -> dict[str, Path]:
+    """The filled DOCX files converted to ``fmt`` by LibreOffice in one call."""
     for f in filled:
         (workdir / f"{f.stem}.docx").write_bytes(f.docx)
     subprocess.run(
@@ -1360,7 +1360,7 @@ def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
             "--headless",
             f"-env:UserInstallation=file://{workdir}/lo-profile",
             "--convert-to",
-            "pdf",
+            fmt,
             "--outdir",
             str(workdir),
             *sorted(str(workdir / f"{f.stem}.docx") for f in filled),
@@ -1369,7 +1369,12 @@ def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
         capture_output=True,
         timeout=900,
     )
-    return {f.stem: workdir / f"{f.stem}.pdf" for f in filled}
+    return {f.stem: workdir / f"{f.stem}.{fmt}" for f in filled}
+
+
+def to_pdf(filled: list[Filled], workdir: Path) -> dict[str, Path]:
+    """Every filled DOCX exported to PDF by LibreOffice in one call (each call costs seconds)."""
+    return _soffice(filled, workdir, "pdf")
 
 
 # ---------------------------------------------------------------------------
@@ -1642,21 +1647,4 @@ def fill_all_odt(form_ids: list[str]) -> list[Filled]:
 def to_odt(filled: list[Filled], workdir: Path) -> dict[str, Path]:
     """Every filled DOCX saved as ODT by LibreOffice in one call (a person who opened the
     kit's DOCX in LibreOffice and kept it as ODF)."""
-    for f in filled:
-        (workdir / f"{f.stem}.docx").write_bytes(f.docx)
-    subprocess.run(
-        [
-            shutil.which("soffice") or "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{workdir}/lo-profile",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(workdir),
-            *sorted(str(workdir / f"{f.stem}.docx") for f in filled),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=900,
-    )
-    return {f.stem: workdir / f"{f.stem}.odt" for f in filled}
+    return _soffice(filled, workdir, "odt")
