@@ -90,26 +90,30 @@ def get_form(form_id: str) -> Form:
 
 
 def fill(form: str | Form, record: Any, *, as_of: date | None = None,
-         options: dict[str, Any] | None = None) -> Report:
+         options: dict[str, Any] | None = None,
+         case: str | os.PathLike[str] | list[dict[str, Any]] | None = None) -> Report:
     """Normalise a record and compute its derived values (tallies, verdicts, fees,
     person-days, due dates); the findings of its validation come along.
 
     ``report.record`` is the completed record; rendering it when ``report.valid``
     is false is the caller's decision. ``as_of`` is the date of reference of rules
-    about "today" (default: today).
+    about "today" (default: today). ``case`` (a case folder or file as for
+    :func:`check_case`, or a list of ``{"form", "data"}``) holds the documents a summary
+    counts from: the 附件十五 附錄六 summary's counts come from the year's reports.
     """
     from .engine import fill as run
 
-    return run(form, record, as_of=as_of, options=options)
+    return run(form, record, as_of=as_of, options=options, case=case)
 
 
 def validate(form: str | Form, record: Any, *, as_of: date | None = None,
-             options: dict[str, Any] | None = None) -> Report:
+             options: dict[str, Any] | None = None,
+             case: str | os.PathLike[str] | list[dict[str, Any]] | None = None) -> Report:
     """Check a record against its form's schema and procedural rules; each finding
-    cites its clause."""
+    cites its clause. ``case`` is as for :func:`fill`."""
     from .engine import validate as run
 
-    return run(form, record, as_of=as_of, options=options)
+    return run(form, record, as_of=as_of, options=options, case=case)
 
 
 def render_pdf(form: str | Form, record: dict[str, Any] | None, *, draft: bool = False,

@@ -88,6 +88,30 @@ def _load_case(path: str | os.PathLike[str], as_of: date | None = None,
     return docs, checks
 
 
+def load_filled(
+    documents: str | os.PathLike[str] | list[dict[str, Any]],
+    *,
+    as_of: date | None = None,
+    options: dict[str, Any] | None = None,
+) -> tuple[registry.Case, list[Finding]]:
+    """The documents of a case, each filled (derived values computed, with no case of its
+    own), and the findings about them: a PDF's verification, a document's schema errors.
+    """
+    findings: list[Finding] = []
+    if isinstance(documents, list):
+        raw = _documents_from_json(documents, "<documents>")
+    else:
+        raw, checks = _load_case(documents, as_of)
+        findings.extend(checks)
+    docs: list[registry.CaseDoc] = []
+    for form_id, record, source in raw:
+        report = fill(form_id, record, as_of=as_of or date.today(), options=options)
+        schema_errors = [f for f in report.findings if f.rule == "schema" and f.is_error]
+        findings.extend(f.with_(form=form_id) for f in schema_errors)
+        docs.append(registry.CaseDoc(form_id, report.record, source))
+    return registry.Case(tuple(docs)), findings
+
+
 def check_case(
     documents: str | os.PathLike[str] | list[dict[str, Any]],
     *,
@@ -101,20 +125,8 @@ def check_case(
     values computed); a document whose schema check fails is reported with its
     schema findings, since rules cannot trust it.
     """
-    findings: list[Finding] = []
-    if isinstance(documents, list):
-        raw = _documents_from_json(documents, "<documents>")
-    else:
-        raw, checks = _load_case(documents, as_of)
-        findings.extend(checks)
+    case, findings = load_filled(documents, as_of=as_of, options=options)
     ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}))
-    docs: list[registry.CaseDoc] = []
-    for form_id, record, source in raw:
-        report = fill(form_id, record, as_of=ctx.as_of, options=options)
-        schema_errors = [f for f in report.findings if f.rule == "schema" and f.is_error]
-        findings.extend(f.with_(form=form_id) for f in schema_errors)
-        docs.append(registry.CaseDoc(form_id, report.record, source))
-    case = registry.Case(tuple(docs))
     present = set(case.forms)
     for spec in registry.case_rules():
         if not present.intersection(spec.forms):

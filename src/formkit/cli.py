@@ -558,14 +558,17 @@ def _load(data: str) -> dict[str, Any]:
 @click.argument("form", type=FORM)
 @click.argument("data")
 @click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--case", "case", metavar="CASE",
+              help="A case (folder or JSON file, as formkit check reads it) whose documents the "
+                   "derived values count from: an annual summary counts the year's reports.")
 @_common()
-def validate_cmd(form: str, data: str, as_of: str | None) -> None:
+def validate_cmd(form: str, data: str, as_of: str | None, case: str | None) -> None:
     """Check DATA (a JSON file, or - for stdin) against FORM's schema and rules."""
     from .engine import validate
     from .forms import get_form
 
     lang = _lang()
-    report = validate(get_form(form), _load(data), as_of=_as_of(as_of))
+    report = validate(get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     if _fmt() == "json":
         _emit_json(report.as_dict(lang))
     else:
@@ -595,9 +598,13 @@ FILL_TYPES = ("pdf", "docx", "odt", "json")
 @click.option("--worksheet", is_flag=True,
               help="Also print the form's worksheet: the extension fields that are not on the "
                    "official form, on pages of their own after it.")
+@click.option("--case", "case", metavar="CASE",
+              help="A case (folder or JSON file, as formkit check reads it) whose documents the "
+                   "derived values count from: an annual summary counts the year's reports.")
 @_common()
 def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | None, draft: bool,
-             templates: str | None, redact: bool, worksheet: bool, **signing: Any) -> None:
+             templates: str | None, redact: bool, worksheet: bool, case: str | None,
+             **signing: Any) -> None:
     """Compute derived fields of DATA (a JSON file, or - for stdin) and write the completed
     record or document. With --format json, a summary is printed (on stderr when the
     document itself goes to stdout)."""
@@ -609,7 +616,7 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
     from .forms import get_form
 
     lang = _lang()
-    report = fill(get_form(form), _load(data), as_of=_as_of(as_of))
+    report = fill(get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     order = {"error": 0, "warning": 1, "info": 2}  # errors first: they are what made a draft
     notes = sorted(report.findings, key=lambda f: order.get(f.severity, 3))
     written = report.valid or draft

@@ -7,7 +7,8 @@
 2. schema: JSON Schema 2020-12 with format checking;
 3. derive: each form's derivers compute the readOnly fields on a copy; a value
    given in the input that disagrees with the computed one is an error under
-   the rule that owns it;
+   the rule that owns it; a deriver may read the documents of the record's case
+   (``case=``), as an annual summary counts the year's reports;
 4. rules: every rule registered for the form runs on the filled record.
 
 Before all of these, a record over a cap of :mod:`formkit.limits` (size, rows,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -171,11 +173,27 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.path, f.rule))
 
 
+CaseSource = registry.Case | str | os.PathLike[str] | list[dict[str, Any]]
+
+
+def _case(case: CaseSource | None, as_of: date | None, options: dict[str, Any] | None,
+          ) -> tuple[registry.Case | None, list[Finding]]:
+    """The case a record's derived values count from, and what is wrong with its documents
+    (a report that fails its schema, a PDF whose pages differ from its data): the findings
+    go with the record, since counts made from them cannot be trusted."""
+    if case is None or isinstance(case, registry.Case):
+        return case, []
+    from .case import load_filled
+
+    return load_filled(case, as_of=as_of, options=options)
+
+
 def _run(
     form: str | Form,
     record: Any,
     as_of: date | None,
     options: dict[str, Any] | None,
+    case: CaseSource | None = None,
 ) -> Report:
     form = resolve(form)
     if not isinstance(record, dict):
@@ -185,7 +203,9 @@ def _run(
     over = limits.record_findings(record)
     if over:  # too large to check: neither the schema nor the rules run on it
         return Report(form=form.id, record=record, findings=_sorted(over))
-    ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}), form=form.id)
+    documents, case_findings = _case(case, as_of, options)
+    ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}), form=form.id,
+                           case=documents)
     normalised, notes = normalise(form, record)
     schema_errors = list(schema_findings(form.schema, normalised))
     schema_ok = not schema_errors
@@ -199,7 +219,7 @@ def _run(
             raise InputError(N_("{form}: derived fields could not be computed: {error}"),
                              form=form.id, error=str(exc)) from exc
     rule_findings = _run_rules(form, filled, ctx, schema_ok)
-    findings = _sorted(schema_errors + derived_errors + rule_findings + notes)
+    findings = _sorted(schema_errors + derived_errors + rule_findings + notes + case_findings)
     return Report(form=form.id, record=filled, findings=findings)
 
 
@@ -209,13 +229,19 @@ def validate(
     *,
     as_of: date | None = None,
     options: dict[str, Any] | None = None,
+    case: CaseSource | None = None,
 ) -> Report:
     """Check a record against its form's schema and procedural rules.
+
+    ``case`` (a case folder or file as ``formkit check`` reads it, a list of
+    ``{"form", "data"}`` documents, or a :class:`~formkit.rules.Case`) holds the other
+    documents the derived values count from: an annual summary's counts come from the
+    year's reports.
 
     >>> report = validate("ciyue/fee-quote", record, as_of=date(2024, 5, 1))  # doctest: +SKIP
     >>> report.valid, [f.rule for f in report.findings]                      # doctest: +SKIP
     """
-    return _run(form, record, as_of, options)
+    return _run(form, record, as_of, options, case)
 
 
 def fill(
@@ -224,11 +250,13 @@ def fill(
     *,
     as_of: date | None = None,
     options: dict[str, Any] | None = None,
+    case: CaseSource | None = None,
 ) -> Report:
     """Normalise a record and compute its derived fields; the findings come along.
 
     ``report.record`` is the completed record (input plus derived values);
     rendering it is the caller's decision (the CLI refuses unless ``--draft``
-    when ``report.valid`` is false).
+    when ``report.valid`` is false). ``case`` is as for :func:`validate`: a summary given
+    its case counts the reports of it; a count given that differs is an error.
     """
-    return _run(form, record, as_of, options)
+    return _run(form, record, as_of, options, case)

@@ -12,6 +12,11 @@ into the record in place. ``owns`` maps JSON-pointer prefixes of derived
 fields (``*`` for any array index) to the rule whose computation they are; the
 engine reports an input value that disagrees with the computed one under that
 rule id. A **case rule** ``check(case, ctx)`` relates documents of one case.
+
+A deriver may read ``ctx.case``: the other documents of the record's case, when the
+caller gave them (``formkit fill --case``). An annual summary counts the year's reports
+from it; without a case, its counts are taken as given and ``formkit check`` compares
+them with the reports.
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ class Context:
     as_of: date | None = None
     options: dict[str, Any] = field(default_factory=dict)
     form: str | None = None
+    #: the documents of the record's case (filled), when the caller gave them: what a
+    #: summary derives its counts from; ``None`` when there is no case
+    case: Case | None = None
 
     def option(self, name: str, default: Any = None, rule: str | None = None) -> Any:
         if rule and isinstance(self.options.get(rule), dict) and name in self.options[rule]:
