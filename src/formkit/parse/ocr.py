@@ -27,6 +27,7 @@ from ..forms import Form, catalog
 from ..i18n import N_
 from ..limits import Limits
 from ..pointers import get, pointer_to_dotted, set_
+from ..render.model import titles
 from ..schema import choices
 from . import fuzzy, raster
 from .scanlines import OcrText, find_lines, page_units, read_lines, tesseract
@@ -113,21 +114,30 @@ def _title_errors(title: str, text: str) -> float:
     return sum(m.fuzzy_counts) / len(title) if m else 1.0
 
 
+def _best_title(form: Form, head: str, every: bool = True) -> tuple[float, int]:
+    """How well the form's title, or the best of its titles (a form whose title follows its
+    mode has several), reads in the head of the scan: (share misread, minus its length)."""
+    return min((_title_errors(t, head), -len(squash(t)))
+               for t in (titles(form) if every else [form.title]))
+
+
 def _identify(units: list[Unit], wanted: Form | None, name: str) -> Form:
-    """The form on the scan: by its printed title (misread characters allowed), or,
-    when the title reads too badly (a short title in bold type, at 200 dpi), by
-    the share of the form's label cells found on the pages."""
+    """The form on the scan: by its printed title, any of its titles (misread characters
+    allowed), or, when the title reads too badly (a short title in bold type, at 200 dpi),
+    by the share of the form's label cells found on the pages."""
     head = squash("".join(c for u in units[:12] for c in u.cells))
     text = squash("".join(c for u in units for c in u.cells))
     if wanted is not None:
-        if _title_errors(wanted.title, head) > 0.5 and _label_share(wanted, text) < 0.5:
+        if _best_title(wanted, head)[0] > 0.5 and _label_share(wanted, text) < 0.5:
             raise NotAFormPDFError(N_("{file}: the title of {form} is not on the scan"),
                                    file=name, form=wanted.id)
         return wanted
     forms = list(catalog())
-    by_title = sorted(forms, key=lambda f: (_title_errors(f.title, head), -len(squash(f.title))))
-    if by_title and _title_errors(by_title[0].title, head) <= 0.34:
-        return by_title[0]
+    for every in (False, True):  # a main title first: a mode's short title (補正通知) is
+        # common words of other forms
+        by_title = sorted(forms, key=lambda f: _best_title(f, head, every))
+        if by_title and _best_title(by_title[0], head, every)[0] <= 0.34:
+            return by_title[0]
     shares = sorted(((_label_share(f, text), f.id) for f in forms), reverse=True)
     best, runner_up = shares[0][0], shares[1][0] if len(shares) > 1 else 0.0
     if best >= 0.5 and best >= 2 * runner_up:
