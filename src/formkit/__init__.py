@@ -101,9 +101,10 @@ def fill(form: str | Form, record: Any, *, as_of: date | None = None,
     :func:`check_case`, or a list of ``{"form", "data"}``) holds the documents a summary
     counts from: the 附件十五 附錄六 summary's counts come from the year's reports.
     """
+    from .case import with_case
     from .engine import fill as run
 
-    return run(form, record, as_of=as_of, options=options, case=case)
+    return with_case(run, form, record, as_of=as_of, options=options, case=case)
 
 
 def validate(form: str | Form, record: Any, *, as_of: date | None = None,
@@ -111,9 +112,10 @@ def validate(form: str | Form, record: Any, *, as_of: date | None = None,
              case: str | os.PathLike[str] | list[dict[str, Any]] | None = None) -> Report:
     """Check a record against its form's schema and procedural rules; each finding
     cites its clause. ``case`` is as for :func:`fill`."""
+    from .case import with_case
     from .engine import validate as run
 
-    return run(form, record, as_of=as_of, options=options, case=case)
+    return with_case(run, form, record, as_of=as_of, options=options, case=case)
 
 
 def render_pdf(form: str | Form, record: dict[str, Any] | None, *, draft: bool = False,

@@ -10,6 +10,7 @@ findings of that check (a page that differs from the data) are the case's.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from . import rules as registry
 from .engine import fill
 from .errors import InputError
 from .findings import Finding
+from .forms import Form
 from .i18n import N_
 from .records import read_json
-from .results import CaseReport
+from .results import CaseReport, Report
 
 
 def _documents_from_json(data: Any, source: str) -> list[tuple[str, dict[str, Any], str]]:
@@ -110,6 +112,25 @@ def load_filled(
         findings.extend(f.with_(form=form_id) for f in schema_errors)
         docs.append(registry.CaseDoc(form_id, report.record, source))
     return registry.Case(tuple(docs)), findings
+
+
+def with_case(
+    run: Callable[..., Report],
+    form: str | Form,
+    record: Any,
+    *,
+    as_of: date | None = None,
+    options: dict[str, Any] | None = None,
+    case: str | os.PathLike[str] | list[dict[str, Any]] | registry.Case | None = None,
+) -> Report:
+    """``run`` (:func:`~formkit.engine.fill` or ``validate``) on a record, given the case
+    its derived values count from: a folder or file as :func:`check_case` reads it, a list
+    of ``{"form", "data"}`` documents, or a :class:`~formkit.rules.Case`."""
+    if case is None or isinstance(case, registry.Case):
+        return run(form, record, as_of=as_of, options=options, case=case)
+    documents, findings = load_filled(case, as_of=as_of, options=options)
+    return run(form, record, as_of=as_of, options=options, case=documents,
+               case_findings=tuple(findings))
 
 
 def check_case(

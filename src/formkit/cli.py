@@ -568,7 +568,9 @@ def validate_cmd(form: str, data: str, as_of: str | None, case: str | None) -> N
     from .forms import get_form
 
     lang = _lang()
-    report = validate(get_form(form), _load(data), as_of=_as_of(as_of), case=case)
+    from .case import with_case
+
+    report = with_case(validate, get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     if _fmt() == "json":
         _emit_json(report.as_dict(lang))
     else:
@@ -616,7 +618,9 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
     from .forms import get_form
 
     lang = _lang()
-    report = fill(get_form(form), _load(data), as_of=_as_of(as_of), case=case)
+    from .case import with_case
+
+    report = with_case(fill, get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     order = {"error": 0, "warning": 1, "info": 2}  # errors first: they are what made a draft
     notes = sorted(report.findings, key=lambda f: order.get(f.severity, 3))
     written = report.valid or draft

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -173,27 +172,13 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.path, f.rule))
 
 
-CaseSource = registry.Case | str | os.PathLike[str] | list[dict[str, Any]]
-
-
-def _case(case: CaseSource | None, as_of: date | None, options: dict[str, Any] | None,
-          ) -> tuple[registry.Case | None, list[Finding]]:
-    """The case a record's derived values count from, and what is wrong with its documents
-    (a report that fails its schema, a PDF whose pages differ from its data): the findings
-    go with the record, since counts made from them cannot be trusted."""
-    if case is None or isinstance(case, registry.Case):
-        return case, []
-    from .case import load_filled
-
-    return load_filled(case, as_of=as_of, options=options)
-
-
 def _run(
     form: str | Form,
     record: Any,
     as_of: date | None,
     options: dict[str, Any] | None,
-    case: CaseSource | None = None,
+    case: registry.Case | None = None,
+    case_findings: tuple[Finding, ...] = (),
 ) -> Report:
     form = resolve(form)
     if not isinstance(record, dict):
@@ -203,9 +188,8 @@ def _run(
     over = limits.record_findings(record)
     if over:  # too large to check: neither the schema nor the rules run on it
         return Report(form=form.id, record=record, findings=_sorted(over))
-    documents, case_findings = _case(case, as_of, options)
     ctx = registry.Context(as_of=as_of or date.today(), options=dict(options or {}), form=form.id,
-                           case=documents)
+                           case=case)
     normalised, notes = normalise(form, record)
     schema_errors = list(schema_findings(form.schema, normalised))
     schema_ok = not schema_errors
@@ -219,7 +203,7 @@ def _run(
             raise InputError(N_("{form}: derived fields could not be computed: {error}"),
                              form=form.id, error=str(exc)) from exc
     rule_findings = _run_rules(form, filled, ctx, schema_ok)
-    findings = _sorted(schema_errors + derived_errors + rule_findings + notes + case_findings)
+    findings = _sorted(schema_errors + derived_errors + rule_findings + notes + list(case_findings))
     return Report(form=form.id, record=filled, findings=findings)
 
 
@@ -229,19 +213,20 @@ def validate(
     *,
     as_of: date | None = None,
     options: dict[str, Any] | None = None,
-    case: CaseSource | None = None,
+    case: registry.Case | None = None,
+    case_findings: tuple[Finding, ...] = (),
 ) -> Report:
     """Check a record against its form's schema and procedural rules.
 
-    ``case`` (a case folder or file as ``formkit check`` reads it, a list of
-    ``{"form", "data"}`` documents, or a :class:`~formkit.rules.Case`) holds the other
-    documents the derived values count from: an annual summary's counts come from the
-    year's reports.
+    ``case`` holds the other documents the derived values count from (an annual
+    summary's counts come from the year's reports); ``case_findings``, what is wrong with
+    them (:func:`formkit.case.load_filled`), go with the record's findings, since counts
+    made from them cannot be trusted.
 
     >>> report = validate("ciyue/fee-quote", record, as_of=date(2024, 5, 1))  # doctest: +SKIP
     >>> report.valid, [f.rule for f in report.findings]                      # doctest: +SKIP
     """
-    return _run(form, record, as_of, options, case)
+    return _run(form, record, as_of, options, case, case_findings)
 
 
 def fill(
@@ -250,7 +235,8 @@ def fill(
     *,
     as_of: date | None = None,
     options: dict[str, Any] | None = None,
-    case: CaseSource | None = None,
+    case: registry.Case | None = None,
+    case_findings: tuple[Finding, ...] = (),
 ) -> Report:
     """Normalise a record and compute its derived fields; the findings come along.
 
@@ -259,4 +245,4 @@ def fill(
     when ``report.valid`` is false). ``case`` is as for :func:`validate`: a summary given
     its case counts the reports of it; a count given that differs is an error.
     """
-    return _run(form, record, as_of, options, case)
+    return _run(form, record, as_of, options, case, case_findings)

@@ -17,7 +17,9 @@ class Finding:
 
     ``template`` is the message id: English with ``{name}`` placeholders, filled
     from ``params``; :meth:`text` translates and fills it in any language, and
-    ``message`` is that text in the default language (zh-TW).
+    ``message`` is that text in the default language (zh-TW), where a day given as a
+    parameter reads in ROC style (113年5月6日) as on the forms; ``expected`` and
+    ``actual`` keep the record's ISO values.
 
     Whatever is shaped like a national ID (身分證統一編號) is masked in what a
     finding shows (:meth:`text`, :meth:`as_dict`, ``repr``): see :mod:`formkit.redact`.
@@ -47,7 +49,7 @@ class Finding:
         return replace(self, **changes)
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
-        return redact_text(translate(self.template, lang, self.params))
+        return redact_text(translate(self.template, lang, self.params, roc_days=True))
 
     def as_dict(self, lang: str = DEFAULT_LANG) -> dict[str, Any]:
         out: dict[str, Any] = {

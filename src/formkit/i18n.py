@@ -8,6 +8,7 @@ Message ids are English with ``{placeholders}``; ``zh-TW`` (the default) and
 from __future__ import annotations
 
 import gettext
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -70,17 +71,31 @@ def phrase(message: str, params: dict[str, Any] | None = None) -> Localised:
     return Localised(translate(message, "en", params), translate(message, "zh-TW", params))
 
 
-def shown(value: Any, lang: str) -> Any:
+def shown(value: Any, lang: str, roc_days: bool = False) -> Any:
     """A message parameter as it reads in ``lang``: anything with a ``text(lang)`` (a
-    :class:`Localised`, a finding, an error) in that language; the rest as it is."""
+    :class:`Localised`, a finding, an error) in that language; with ``roc_days``, in
+    Chinese, a day (a date, or a string that is exactly an ISO date) in ROC style,
+    113年5月6日, as the forms print it; the rest as it is."""
     text = getattr(value, "text", None)
-    return text(lang) if callable(text) else value
+    if callable(text):
+        return text(lang)
+    if roc_days and lang.startswith("zh") and isinstance(value, str | date):
+        from .dates import ROC_OFFSET, iso_date, roc_short
+
+        day = value if isinstance(value, date) and not isinstance(value, datetime) else (
+            iso_date(value))
+        if day is not None and day.year > ROC_OFFSET:
+            return roc_short(day)
+    return value
 
 
-def translate(message: str, lang: str = DEFAULT_LANG, params: dict[str, Any] | None = None) -> str:
+def translate(message: str, lang: str = DEFAULT_LANG, params: dict[str, Any] | None = None,
+              *, roc_days: bool = False) -> str:
+    """``message`` in ``lang``, filled from ``params``; ``roc_days``: days in ROC style
+    in Chinese (what a finding shows, beside the ROC dates of its form)."""
     text = _catalogue(lang).gettext(message)
     if params:
-        values = {k: shown(v, lang) for k, v in params.items()}
+        values = {k: shown(v, lang, roc_days) for k, v in params.items()}
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):

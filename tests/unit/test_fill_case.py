@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from formkit import fill, validate
 from formkit import rules as registry
-from formkit.engine import fill, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "mit/annex-07-qms-assessment"

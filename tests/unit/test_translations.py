@@ -116,3 +116,20 @@ def test_the_po_holds_exactly_the_message_ids_of_src():
     in_po = {m.id for m in MESSAGES}
     assert sorted(extracted - in_po) == [], "new messages: run scripts/messages.sh and translate"
     assert sorted(in_po - extracted) == [], "stale messages: run scripts/messages.sh"
+
+
+def test_a_finding_shows_its_days_in_roc_style_in_chinese_and_iso_in_english(shipped_catalogue):
+    from datetime import date as day
+
+    from formkit.findings import Finding
+
+    finding = Finding(rule="X", severity="error", path="/d",
+                      template="the destruction must be completed by {deadline}",
+                      params={"deadline": "2024-07-01"}, expected="2024-07-01")
+    assert "113年7月1日" in finding.text("zh-TW") and "2024" not in finding.text("zh-TW")
+    assert finding.text("en") == "the destruction must be completed by 2024-07-01"
+    assert finding.as_dict("zh-TW")["expected"] == "2024-07-01"
+    other = finding.with_(params={"deadline": day(2024, 7, 1)})
+    assert "113年7月1日" in other.text("zh-TW")
+    kept = finding.with_(params={"deadline": "2024-07-01 10:00"})  # not a bare day: as given
+    assert "2024-07-01 10:00" in kept.text("zh-TW")
