@@ -587,3 +587,11 @@ def test_sample_is_valid_and_complete() -> None:
     report = validate(form, form.sample, as_of=AS_OF)
     assert report.findings == []
     assert report.record["summary"]["verdict"] == "corrective_plan"
+
+
+def test_r24_the_assessor_certificate_must_be_named() -> None:
+    rec = record()
+    rec.pop("assessor_training_cert_no", None)
+    assert [f.severity for f in findings(run(rec), "MIT-R24")] == ["warning"]
+    named = run(record(assessor_training_cert_no="MIT-QA-111-0382"))
+    assert findings(named, "MIT-R24") == []

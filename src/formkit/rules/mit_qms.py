@@ -441,3 +441,20 @@ def check_summary(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             key=name_of(A7, pointer("summary", other)),
             case_type=kind,
         )
+
+
+# -- MIT-R24: only a holder of a valid 訓練合格證書 assesses (要點30①) ---------------------
+
+
+@rule("MIT-R24", forms=A7, citation="S0 要點30①; 附件十五 五",
+      needs=N_("the assessor's certificate: X-17 checks its validity on the assessment date "
+               "when the case holds the 附件十 certificate"))
+def check_assessor_certificate_named(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """The form names the assessor's certificate; whether it is valid on the assessment date
+    is for X-17, with the certificate (附件十) in the case."""
+    if not str(rec.get("assessor_training_cert_no") or "").strip():
+        yield ctx.warning(  # an error once X-17 finds no valid certificate in the case
+            pointer("assessor_training_cert_no"),
+            N_("the assessor's training certificate number is not given: only a holder of a "
+               "valid certificate may carry out the on-site assessment"),
+        )
