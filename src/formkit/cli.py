@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -28,6 +29,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from . import helptext
 from .errors import FormkitError, UnknownFormError, WorkerError, os_reason
 from .i18n import DEFAULT_LANG, N_, Localised, phrase, translate
 from .limits import MAX_PARSE_MEMORY_MIB, MAX_PARSE_PAGES, MAX_PARSE_SECONDS
@@ -40,8 +42,13 @@ EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 _LANG_NAMES = {"zh-TW": "zh-TW", "zh_TW": "zh-TW", "zh_Hant_TW": "zh-TW", "zh-Hant-TW": "zh-TW",
                "en": "en"}
 
-REDACT_HELP = "Mask national ID numbers (身分證統一編號) in the output, e.g. A******789."
-EPILOG = (
+REDACT_HELP = N_("Mask national ID numbers (身分證統一編號) in the output, e.g. A******789.")
+CASE_HELP = N_("A case (folder or JSON file, as formkit check reads it) whose documents the "
+               "derived values count from: an annual summary counts the year's reports.")
+BATCH_REDACT_HELP = N_("Mask national ID numbers (身分證統一編號) in the output, e.g. A******789. "
+                       "Also in the output file names (a --name-key holding a national ID), the "
+                       "report and the manifest.")
+EPILOG = N_(
     "Exit codes: 0 success (validate/check: no error findings); 1 findings with "
     "errors; 2 usage error, unreadable or malformed input, unknown form; 3 internal "
     "error (a bug in formkit); 141 output closed early (broken pipe)."
@@ -148,8 +155,8 @@ def _format_option(expose: bool = False) -> Callable[[F], F]:
     return click.option(
         "--format", "fmt", type=FORMATS, default=None, expose_value=expose,
         callback=_format_callback,
-        help="Output as text or JSON; with json, errors are JSON on stdout too.  "
-             "[default: text]")
+        help=N_("Output as text or JSON; with json, errors are JSON on stdout too.  "
+                "[default: text]"))
 
 
 def _common(fmt: bool = True) -> Callable[[F], F]:
@@ -158,12 +165,12 @@ def _common(fmt: bool = True) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         f = click.option("-v", "--verbose", count=True, expose_value=False,
                          callback=_store("verbose"),
-                         help="More diagnostics on stderr (-vv: debug); tracebacks of bugs.")(f)
+                         help=N_("More diagnostics on stderr (-vv: debug); tracebacks of bugs."))(f)
         f = click.option("-q", "--quiet", is_flag=True, expose_value=False,
-                         callback=_store("quiet"), help="Print only errors.")(f)
+                         callback=_store("quiet"), help=N_("Print only errors."))(f)
         f = click.option("--lang", type=LANGS, default=None, expose_value=False,
                          callback=_store("lang"),
-                         help="Language of messages.  [default: $FORMKIT_LANG, else zh-TW]")(f)
+                         help=N_("Language of messages.  [default: $FORMKIT_LANG, else zh-TW]"))(f)
         return _format_option()(f) if fmt else f
 
     return decorate
@@ -325,14 +332,95 @@ def _setup_logging() -> None:
         handler.addFilter(EscapingFilter())  # nor an escape sequence from a field's name
 
 
-class _Command(click.Command):
+# click's own words in a help page, for the catalogue (click says them in English)
+_CLICK_WORDS = (N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+                N_("default: {value}"), N_("required"))
+
+
+def _extras(text: str) -> str:
+    """click's ``[default: X; required]`` after an option's help, in the language of the
+    run."""
+    def localise(match: re.Match[str]) -> str:
+        parts = []
+        for part in match.group(1).split("; "):
+            if part.startswith("default: "):
+                parts.append(_t(N_("default: {value}"), value=part[len("default: "):]))
+            else:
+                parts.append(_t(part) if part == "required" else part)
+        if _lang().startswith("zh"):
+            return "［" + "；".join(parts) + "］"
+        return "  [" + "; ".join(parts) + "]"
+
+    return re.sub(r"  \[([^\]]*)\]$", localise, text)
+
+
+class _Localised:
+    """A command whose help page (usage, help, options, commands, epilog) is in the language
+    of the run, laid out by display width (:mod:`formkit.helptext`)."""
+
+    context_class: type[click.Context] = helptext.Context
+    help: str | None
+    epilog: str | None
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        prefix = _t("Usage:")
+        formatter.write_usage(ctx.command_path, " ".join(pieces),
+                              prefix=prefix if prefix.endswith("：") else prefix + " ")
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_t(self.help))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if isinstance(param, click.Argument):
+                continue
+            given = getattr(param, "help", None)
+            if given:
+                param.help = _t(given)
+            try:
+                row = param.get_help_record(ctx)
+            finally:
+                if given:
+                    param.help = given
+            if row is not None:
+                rows.append((row[0], _extras(row[1])))
+        if rows:
+            with formatter.section(_t("Options")):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("\n\n".join(_t(p) for p in self.epilog.split("\n\n")))
+
+
+class _Command(_Localised, click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         _setup_logging()  # here: -v and -q may follow the command's name
         return super().invoke(ctx)
 
 
-class _Group(click.Group):
+class _Group(_Localised, click.Group):
     command_class = _Command
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        shown = [(name, cmd) for name, cmd in commands if cmd is not None and not cmd.hidden]
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+            rows = [(name, helptext.short(_t(cmd.help or ""), limit)) for name, cmd in shown]
+            with formatter.section(_t("Commands")):
+                formatter.write_dl(rows)
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -392,12 +480,13 @@ class _Group(click.Group):
             _internal(exc)
 
 
-@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="formkit")
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("formkit: fill, validate, render and parse the forms of Taiwan's product "
+                     "certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."))
+@click.version_option(package_name="formkit", help=N_("Show the version and exit."))
 @_common()
 def main() -> None:
-    """formkit: fill, validate, render and parse the forms of Taiwan's product
-    certification schemes (MIT微笑, 正字標記, 慈悅評鑑, 職安法產品監督)."""
+    """The command group; its help is the ``help`` above, in the language of the run."""
 
 
 # -- argument types ---------------------------------------------------------------------------
@@ -510,12 +599,12 @@ def _output_kind(output: str, to: str | None, kinds: tuple[str, ...]) -> str:
     return suffix
 
 
-@main.command("forms", epilog=EPILOG)
+@main.command("forms", help=N_(
+     "List the forms of the catalogue."), epilog=EPILOG)
 @click.option("--scheme", type=SCHEME,
-              help="Only this scheme (mit, cnsmark, cnsmark-legacy, ciyue, oshpm; any case).")
+              help=N_("Only this scheme (mit, cnsmark, cnsmark-legacy, ciyue, oshpm; any case)."))
 @_common()
 def forms_cmd(scheme: str | None) -> None:
-    """List the forms of the catalogue."""
     from .forms import catalog
 
     forms = catalog(scheme)
@@ -528,21 +617,21 @@ def forms_cmd(scheme: str | None) -> None:
         click.echo(f"{f.id:45} {f.full_title}")
 
 
-@main.command("schema", epilog=EPILOG)
+@main.command("schema", help=N_(
+     "Print a form's JSON Schema."), epilog=EPILOG)
 @click.argument("form", type=FORM)
 @_common()
 def schema_cmd(form: str) -> None:
-    """Print a form's JSON Schema."""
     from .forms import get_form
 
     _emit_json(get_form(form).schema)
 
 
-@main.command("sample", epilog=EPILOG)
+@main.command("sample", help=N_(
+     "Print a complete, valid sample record of a form."), epilog=EPILOG)
 @click.argument("form", type=FORM)
 @_common()
 def sample_cmd(form: str) -> None:
-    """Print a complete, valid sample record of a form."""
     from .forms import get_form
 
     _emit_json(get_form(form).sample)
@@ -554,22 +643,19 @@ def _load(data: str) -> dict[str, Any]:
     return read_record(data)
 
 
-@main.command("validate", epilog=EPILOG)
+@main.command("validate", help=N_(
+     "Check DATA (a JSON file, or - for stdin) against FORM's schema and rules."), epilog=EPILOG)
 @click.argument("form", type=FORM)
 @click.argument("data")
-@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
-@click.option("--case", "case", metavar="CASE",
-              help="A case (folder or JSON file, as formkit check reads it) whose documents the "
-                   "derived values count from: an annual summary counts the year's reports.")
+@click.option("--as-of", help=N_("The date of reference for rules about 'today' (default: today)."))
+@click.option("--case", "case", metavar="CASE", help=CASE_HELP)
 @_common()
 def validate_cmd(form: str, data: str, as_of: str | None, case: str | None) -> None:
-    """Check DATA (a JSON file, or - for stdin) against FORM's schema and rules."""
+    from .case import with_case
     from .engine import validate
     from .forms import get_form
 
     lang = _lang()
-    from .case import with_case
-
     report = with_case(validate, get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     if _fmt() == "json":
         _emit_json(report.as_dict(lang))
@@ -583,33 +669,33 @@ def validate_cmd(form: str, data: str, as_of: str | None, case: str | None) -> N
 FILL_TYPES = ("pdf", "docx", "odt", "json")
 
 
-@main.command("fill", epilog=EPILOG)
+@main.command("fill", help=N_(
+     "Compute derived fields of DATA (a JSON file, or - for stdin) and write the "
+     "completed record or document. With --format json, a summary is printed (on "
+     "stderr when the document itself goes to stdout)."), epilog=EPILOG)
 @click.argument("form", type=FORM)
 @click.argument("data")
 @click.option("-o", "--output", required=True,
-              help="OUT.json, OUT.docx, OUT.odt or OUT.pdf; - writes to stdout (say the type with "
-                   "--to).")
+              help=N_("OUT.json, OUT.docx, OUT.odt or OUT.pdf; - writes to stdout (say the type "
+                      "with --to)."))
 @click.option("--to", type=_Choice(FILL_TYPES),
-              help="The type of the output, when its name does not say (-o -).")
-@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+              help=N_("The type of the output, when its name does not say (-o -)."))
+@click.option("--as-of", help=N_("The date of reference for rules about 'today' (default: today)."))
 @click.option("--draft", is_flag=True,
-              help="Render even with errors, marked 草稿; every finding is printed, errors first, "
-                   "and the exit code is still 1 when there are errors.")
-@click.option("--templates", type=click.Path(file_okay=False), help="Folder of template overrides.")
+              help=N_("Render even with errors, marked 草稿; every finding is printed, errors "
+                      "first, and the exit code is still 1 when there are errors."))
+@click.option("--templates", type=click.Path(file_okay=False),
+              help=N_("Folder of template overrides."))
 @click.option("--redact", is_flag=True, help=REDACT_HELP)
 @click.option("--worksheet", is_flag=True,
-              help="Also print the form's worksheet: the extension fields that are not on the "
-                   "official form, on pages of their own after it.")
-@click.option("--case", "case", metavar="CASE",
-              help="A case (folder or JSON file, as formkit check reads it) whose documents the "
-                   "derived values count from: an annual summary counts the year's reports.")
+              help=N_("Also print the form's worksheet: the extension fields that are not on the "
+                      "official form, on pages of their own after it."))
+@click.option("--case", "case", metavar="CASE", help=CASE_HELP)
 @_common()
 def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | None, draft: bool,
              templates: str | None, redact: bool, worksheet: bool, case: str | None,
              **signing: Any) -> None:
-    """Compute derived fields of DATA (a JSON file, or - for stdin) and write the completed
-    record or document. With --format json, a summary is printed (on stderr when the
-    document itself goes to stdout)."""
+    from .case import with_case
     from .engine import fill
 
     kind = _output_kind(output, to, FILL_TYPES)
@@ -618,8 +704,6 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
     from .forms import get_form
 
     lang = _lang()
-    from .case import with_case
-
     report = with_case(fill, get_form(form), _load(data), as_of=_as_of(as_of), case=case)
     order = {"error": 0, "warning": 1, "info": 2}  # errors first: they are what made a draft
     notes = sorted(report.findings, key=lambda f: order.get(f.severity, 3))
@@ -676,18 +760,18 @@ def fill_cmd(form: str, data: str, output: str, to: str | None, as_of: str | Non
 BLANK_TYPES = ("pdf", "docx", "odt")
 
 
-@main.command("blank", epilog=EPILOG)
+@main.command("blank", help=N_(
+     "Write a blank form to fill by hand, in an office suite or in a PDF reader."), epilog=EPILOG)
 @click.argument("form", type=FORM)
 @click.option("-o", "--output", required=True,
-              help="OUT.pdf, OUT.docx or OUT.odt; - writes to stdout (say the type with --to).")
+              help=N_("OUT.pdf, OUT.docx or OUT.odt; - writes to stdout (say the type with --to)."))
 @click.option("--to", type=_Choice(BLANK_TYPES),
-              help="The type of the output, when its name does not say (-o -).")
+              help=N_("The type of the output, when its name does not say (-o -)."))
 @click.option("--fillable", is_flag=True,
-              help="A PDF form (AcroForm) to fill in any PDF reader; fields are named by the "
-                   "record keys.")
+              help=N_("A PDF form (AcroForm) to fill in any PDF reader; fields are named by the "
+                      "record keys."))
 @_common()
 def blank_cmd(form: str, output: str, to: str | None, fillable: bool) -> None:
-    """Write a blank form to fill by hand, in an office suite or in a PDF reader."""
     from .forms import get_form
 
     kind = _output_kind(output, to, BLANK_TYPES)
@@ -747,10 +831,9 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
         return size
 
 
-PARSE_EPILOG = (
-    EPILOG + " A file over a cap (--max-bytes, --max-pages, --timeout, --max-memory) "
-    "exits 2 with a message naming the file and the cap."
-)
+PARSE_EPILOG = EPILOG + "\n\n" + N_(
+    "A file over a cap (--max-bytes, --max-pages, --timeout, --max-memory) exits 2 with a "
+    "message naming the file and the cap.")
 def _finite(value: float | None, param: Any, ctx: Any) -> float | None:
     """A number option's value, refused when it is NaN (which no range check catches)."""
     import math
@@ -765,41 +848,39 @@ _LIMIT_FLAGS = {"bytes": "--max-bytes", "pages": "--max-pages", "time": "--timeo
                 "memory": "--max-memory"}
 
 
-@main.command("parse", epilog=PARSE_EPILOG)
+@main.command("parse", help=N_(
+     "Read a submitted PDF (or a scan: PNG, JPEG, TIFF; a DOCX or ODT document; - for "
+     "stdin) back into a record, and validate it.\n\n"
+     "The file is read in a worker process held to the caps below: a file over one, or"
+     " one that takes too long or too much memory, is refused."), epilog=PARSE_EPILOG)
 @click.argument("submitted", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--form", type=FORM,
-              help="The form id, when it should not be identified from the title.")
+              help=N_("The form id, when it should not be identified from the title."))
 @click.option("-o", "--output",
-              help="Write the recovered record to this JSON file; - writes it to stdout (the "
-                   "report then goes to stderr).")
-@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+              help=N_("Write the recovered record to this JSON file; - writes it to stdout (the "
+                      "report then goes to stderr)."))
+@click.option("--as-of", help=N_("The date of reference for rules about 'today' (default: today)."))
 @click.option("--max-bytes", type=_Size(), default="50MiB", show_default=True,
-              help="Largest file accepted (bytes, or 50MiB, 512k).")
+              help=N_("Largest file accepted (bytes, or 50MiB, 512k)."))
 @click.option("--max-pages", type=click.IntRange(min=1, max=MAX_PARSE_PAGES), default=50,
               show_default=True,
-              help="Most pages accepted.")
+              help=N_("Most pages accepted."))
 @click.option("--timeout", type=click.FloatRange(min=0, max=MAX_PARSE_SECONDS), default=None,
               metavar="SECONDS", callback=lambda ctx, param, value: _finite(value, param, ctx),
-              help="Wall-clock cap on the whole parse, OCR included; 0: none. "
-                   "[default: 60, plus 10 for each page of a scan read by OCR]")
+              help=N_("Wall-clock cap on the whole parse, OCR included; 0: none. "
+                      "[default: 60, plus 10 for each page of a scan read by OCR]"))
 @click.option("--max-memory", type=click.IntRange(min=0, max=MAX_PARSE_MEMORY_MIB), default=1024,
               show_default=True,
-              metavar="MIB", help="Address space of the worker process that parses, in MiB; "
-                                  "0: none.")
+              metavar="MIB", help=N_("Address space of the worker process that parses, in MiB; "
+                                     "0: none."))
 @click.option("--trust", multiple=True, type=click.Path(dir_okay=False),
-              help="CA certificate(s) (PEM or DER) a signed PDF's signer must chain to for "
-                   "its record to be verified. Repeatable. Without it, a signature's trust is "
-                   "not checked (verified then means: signed and intact).")
+              help=N_("CA certificate(s) (PEM or DER) a signed PDF's signer must chain to for "
+                      "its record to be verified. Repeatable. Without it, a signature's trust is "
+                      "not checked (verified then means: signed and intact)."))
 @_common()
 def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str | None,
               max_bytes: int, max_pages: int, timeout: float | None, max_memory: int,
               trust: tuple[str, ...] = ()) -> None:
-    """Read a submitted PDF (or a scan: PNG, JPEG, TIFF; a DOCX or ODT document; - for
-    stdin) back into a record, and validate it.
-
-    The file is read in a worker process held to the caps below: a file over
-    one, or one that takes too long or too much memory, is refused.
-    """
     import io
 
     from .errors import LimitExceeded
@@ -850,13 +931,13 @@ def parse_cmd(submitted: str, form: str | None, output: str | None, as_of: str |
     sys.exit(EXIT_OK if result.valid else EXIT_FINDINGS)
 
 
-@main.command("check", epilog=EPILOG)
+@main.command("check", help=N_(
+     "Run the cross-document rules over CASE (a folder, a JSON file of documents, or -"
+     " for stdin)."), epilog=EPILOG)
 @click.argument("case", type=click.Path(allow_dash=True))
-@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+@click.option("--as-of", help=N_("The date of reference for rules about 'today' (default: today)."))
 @_common()
 def check_cmd(case: str, as_of: str | None) -> None:
-    """Run the cross-document rules over CASE (a folder, a JSON file of documents, or - for
-    stdin)."""
     from .case import check_case
 
     lang = _lang()
@@ -870,21 +951,22 @@ def check_cmd(case: str, as_of: str | None) -> None:
     sys.exit(EXIT_OK if report.valid else EXIT_FINDINGS)
 
 
-@main.command("due", epilog=EPILOG)
+@main.command("due", help=N_(
+     "The last day of PERIOD (\"1 month\", \"30 days\", \"三個月\") counted from "
+     "EVENT_DATE.\n\n"
+     "The explanation is in the language of --lang (zh-TW: dates the ROC way, "
+     "民國113年4月15日)."), epilog=EPILOG)
 @click.argument("event_date")
 @click.argument("period")
 @click.option("--kind", type=click.Choice(["limit", "validity", "lookback"]), default="limit",
               show_default=True,
-              help="limit: a time limit (T1–T3, rolls past rest days); validity: a validity "
-                   "period, start day counted (T4); lookback: the earliest date still within (T6).")
-@click.option("--no-rollover", is_flag=True, help="Do not move the last day past rest days.")
+              help=N_("limit: a time limit (T1–T3, rolls past rest days); validity: a validity "
+                      "period, start day counted (T4); lookback: the earliest date still within "
+                      "(T6)."))
+@click.option("--no-rollover", is_flag=True, help=N_("Do not move the last day past rest days."))
 @_format_option(expose=True)
 @_common(fmt=False)
 def due_cmd(event_date: str, period: str, kind: str, no_rollover: bool, fmt: str) -> None:
-    """The last day of PERIOD ("1 month", "30 days", "三個月") counted from EVENT_DATE.
-
-    The explanation is in the language of --lang (zh-TW: dates the ROC way, 民國113年4月15日).
-    """
     from .dates import impossible_day, parse_date
     from .i18n import translate
     from .rules import periods
@@ -956,7 +1038,7 @@ def _due(event: date, n: int, unit: str, kind: str, no_rollover: bool,
     return result
 
 
-BATCH_EPILOG = (
+BATCH_EPILOG = N_(
     "Exit codes: 0 every record rendered (or already current with --resume); 1 some "
     "records refused or failed (see the report); 2 usage error, unreadable RECORDS, "
     "unknown form, RECORDS over --max-input, an output that cannot be written (no space "
@@ -1044,34 +1126,35 @@ class _BatchProgress:
             self.drawn = False
 
 
-@main.command("batch", epilog=BATCH_EPILOG)
+@main.command("batch", help=N_(
+     "Validate and render every record of RECORDS (JSON Lines, - for stdin, or a "
+     "folder of .json files) into DIR; write DIR/batch-report.json and "
+     "DIR/batch-report.txt (in the language of --lang). With --format json, the report"
+     " is printed too."), epilog=BATCH_EPILOG)
 @click.argument("form", type=FORM)
 @click.argument("records")
 @click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
-              help="Folder for the documents, the report and the manifest (created if missing).")
+              help=N_("Folder for the documents, the report and the manifest (created if "
+                      "missing)."))
 @click.option("--to", "to", default="pdf", show_default=True,
-              help="pdf, docx, odt, or several: pdf,docx,odt.")
+              help=N_("pdf, docx, odt, or several: pdf,docx,odt."))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes rendering side by side.")
+              help=N_("Worker processes rendering side by side."))
 @click.option("--resume", is_flag=True,
-              help="Skip outputs already complete and made from the same record.")
-@click.option("--name-key", help="Dotted record key naming the outputs (e.g. holder.tax_id); "
-                                 "default: the form's document number, else the position.")
-@click.option("--as-of", help="The date of reference for rules about 'today' (default: today).")
+              help=N_("Skip outputs already complete and made from the same record."))
+@click.option("--name-key", help=N_("Dotted record key naming the outputs (e.g. holder.tax_id); "
+                                    "default: the form's document number, else the position."))
+@click.option("--as-of", help=N_("The date of reference for rules about 'today' (default: today)."))
 @click.option("--redact", is_flag=True,
-              help=REDACT_HELP + " Also in the output file names (a --name-key holding a "
-                                 "national ID), the report and the manifest.")
+              help=BATCH_REDACT_HELP)
 @click.option("--max-input", type=_Size(), default="128MiB", show_default=True,
-              help="Most bytes of RECORDS read in all (JSON Lines, stdin, or the folder's "
-                   "files), counted as read; past it the batch stops with exit 2 naming the "
-                   "file and line. Parsed records take about 6 times their size in memory "
-                   "(128MiB: about 0.8 GiB).")
+              help=N_("Most bytes of RECORDS read in all (JSON Lines, stdin, or the folder's "
+                      "files), counted as read; past it the batch stops with exit 2 naming the "
+                      "file and line. Parsed records take about 6 times their size in memory "
+                      "(128MiB: about 0.8 GiB)."))
 @_common()
 def batch_cmd(form: str, records: str, out_dir: str, to: str, jobs: int, resume: bool,
               name_key: str | None, as_of: str | None, redact: bool, max_input: int) -> None:
-    """Validate and render every record of RECORDS (JSON Lines, - for stdin, or a folder
-    of .json files) into DIR; write DIR/batch-report.json and DIR/batch-report.txt (in
-    the language of --lang). With --format json, the report is printed too."""
     import re
 
     from .batch import BatchInterrupted, parse_formats, run_batch
@@ -1125,18 +1208,19 @@ def _batch_summary(result: Any) -> None:
         click.echo(shown(str(path), newlines=False))
 
 
-RULES_EPILOG = (
+RULES_EPILOG = N_(
     "Severity: what the rule can report (E error, W warning, I info), read from its code. "
     "Forms: those the rule's registration and the forms' form.yaml bind it to."
 )
 
 
-@main.command("rules", epilog=RULES_EPILOG)
-@click.option("--form", type=FORM, help="Only the rules bound to this form.")
-@click.option("--scheme", type=SCHEME, help="Only the rules bound to forms of this scheme.")
+@main.command("rules", help=N_(
+     "List the registered rules: id, citation, severity and the forms they are bound "
+     "to."), epilog=RULES_EPILOG)
+@click.option("--form", type=FORM, help=N_("Only the rules bound to this form."))
+@click.option("--scheme", type=SCHEME, help=N_("Only the rules bound to forms of this scheme."))
 @_common()
 def rules_cmd(form: str | None, scheme: str | None) -> None:
-    """List the registered rules: id, citation, severity and the forms they are bound to."""
     from .rules.listing import describe_rules
 
     rules = describe_rules(form=form, scheme=scheme)
@@ -1166,22 +1250,23 @@ def _sign_options(f: F) -> F:
     Secrets never on the command line: a file, an environment variable or a prompt."""
     options = [
         click.option("--key", "key_file", type=click.Path(dir_okay=False),
-                     help="PKCS#12 file (.p12, .pfx) holding the key and its certificates."),
+                     help=N_("PKCS#12 file (.p12, .pfx) holding the key and its certificates.")),
         click.option("--passphrase-file", type=click.Path(dir_okay=False),
-                     help="File whose first line is the passphrase of --key (else "
-                          "$FORMKIT_KEY_PASSPHRASE, else a prompt on a terminal)."),
+                     help=N_("File whose first line is the passphrase of --key (else "
+                             "$FORMKIT_KEY_PASSPHRASE, else a prompt on a terminal).")),
         click.option("--pkcs11", "pkcs11_module", type=click.Path(dir_okay=False),
-                     help="PKCS#11 module (.so) of a token or HSM, instead of --key."),
-        click.option("--token-label", help="Label of the PKCS#11 token."),
-        click.option("--key-label", help="Label of the key (and its certificate) on the token."),
+                     help=N_("PKCS#11 module (.so) of a token or HSM, instead of --key.")),
+        click.option("--token-label", help=N_("Label of the PKCS#11 token.")),
+        click.option("--key-label", help=N_("Label of the key (and its certificate) on the "
+                                            "token.")),
         click.option("--pin-file", type=click.Path(dir_okay=False),
-                     help="File whose first line is the token's PIN (else $FORMKIT_PKCS11_PIN, "
-                          "else a prompt on a terminal)."),
+                     help=N_("File whose first line is the token's PIN (else $FORMKIT_PKCS11_PIN, "
+                             "else a prompt on a terminal).")),
         click.option("--crl", "crls", multiple=True, type=click.Path(dir_okay=False),
-                     help="A CRL (DER or PEM) to embed: PAdES B-LT. Repeatable; nothing is "
-                          "fetched."),
+                     help=N_("A CRL (DER or PEM) to embed: PAdES B-LT. Repeatable; nothing is "
+                             "fetched.")),
         click.option("--ocsp", "ocsps", multiple=True, type=click.Path(dir_okay=False),
-                     help="An OCSP response (DER) to embed: PAdES B-LT. Repeatable."),
+                     help=N_("An OCSP response (DER) to embed: PAdES B-LT. Repeatable.")),
     ]
     # A click.Command (fill, decorated after the fact) keeps its options in the order added.
     for option in options if isinstance(f, click.Command) else reversed(options):
@@ -1251,16 +1336,16 @@ def _sign_bytes(data: bytes, key: Any, options: dict[str, Any], name: str) -> by
                     ocsps=list(options.get("ocsps") or ()), name=name)
 
 
-@main.command("sign", epilog=EPILOG)
+@main.command("sign", help=N_(
+     "Sign IN.pdf (PAdES B-B; B-LT with --crl/--ocsp) with a PKCS#12 key or a PKCS#11 "
+     "token. The signature is an incremental update with an invisible field: the "
+     "document's bytes and metadata are kept, so a PDF/A-3b stays PDF/A-3b. Nothing is"
+     " fetched over a network."), epilog=EPILOG)
 @click.argument("source", metavar="IN.pdf", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", required=True, help="The signed PDF; - writes to stdout.")
+@click.option("-o", "--output", required=True, help=N_("The signed PDF; - writes to stdout."))
 @_sign_options
 @_common()
 def sign_cmd(source: str, output: str, **options: Any) -> None:
-    """Sign IN.pdf (PAdES B-B; B-LT with --crl/--ocsp) with a PKCS#12 key or a PKCS#11
-    token. The signature is an incremental update with an invisible field: the document's
-    bytes and metadata are kept, so a PDF/A-3b stays PDF/A-3b. Nothing is fetched over a
-    network."""
     import io
 
     from .parse.pdfio import read_bytes
@@ -1282,19 +1367,20 @@ def sign_cmd(source: str, output: str, **options: Any) -> None:
         click.echo(output)
 
 
-@main.command("verify", epilog=(
+@main.command("verify", help=N_(
+     "Check the signatures of SIGNED.pdf (- for stdin): who signed and when, whether "
+     "the signed bytes are intact and cover the whole file, what was changed after "
+     "signing, a weak digest (MD5, SHA-1), and with --trust whether the signer is "
+     "trusted."), epilog=N_(
     "Exit codes: 0 signed, intact (nothing changed after signing), covering the whole file "
     "and, with --trust, trusted; 1 not signed, or a signature broken, changed after signing "
     "or untrusted; 2 unreadable input or a bad --trust file."))
 @click.argument("signed", metavar="SIGNED.pdf", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--trust", multiple=True, type=click.Path(dir_okay=False),
-              help="CA certificate(s) to trust (PEM, possibly several, or DER). Repeatable. "
-                   "Without it, trust is not checked.")
+              help=N_("CA certificate(s) to trust (PEM, possibly several, or DER). Repeatable. "
+                      "Without it, trust is not checked."))
 @_common()
 def verify_cmd(signed: str, trust: tuple[str, ...]) -> None:
-    """Check the signatures of SIGNED.pdf (- for stdin): who signed and when, whether the
-    signed bytes are intact and cover the whole file, what was changed after signing, a
-    weak digest (MD5, SHA-1), and with --trust whether the signer is trusted."""
     import io
 
     from .sign import verify_file
@@ -1336,7 +1422,7 @@ def _trusted(result: Any, source: Any, trust: tuple[str, ...], limits: Any) -> A
 
 fill_cmd = _sign_options(click.option(
     "--sign", "sign", is_flag=True,
-    help="Sign the PDF before writing it (PAdES), with the key options of formkit sign."
+    help=N_("Sign the PDF before writing it (PAdES), with the key options of formkit sign.")
 )(fill_cmd))
 
 
