@@ -226,8 +226,9 @@ def test_deadline_on_a_saturday_rolls_to_monday() -> None:
                  summary__cap_submitted_date="2024-06-17")  # fmt: skip
     report = run(rec)
     assert report.valid
-    (info,) = findings(report, "MIT-R19", "info")
+    (info,) = findings(report, "MIT-R20", "info")  # R20: the period 附件七 states (AMB-03)
     assert info.params["last_day"] == "2024-06-17"
+    assert not findings(report, "MIT-R19", "info")
     strict = run(rec, rest_day_rollover=False)
     assert "MIT-R19" in errors(strict)
 

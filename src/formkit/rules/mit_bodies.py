@@ -32,6 +32,7 @@ from .periods import add_months, deadline, renewal_window, validity_end
 
 A4 = "mit/annex-04-cb-accreditation-certificate"
 CB_APP = "mit/cb-accreditation-application"
+A11 = "mit/annex-11-product-certificate"
 LAB_APP = "mit/lab-recognition-application"
 APPLICATIONS = (CB_APP, LAB_APP)
 
@@ -422,10 +423,13 @@ def _successor(case: Case, cert_no: Any, exclude: CaseDoc | None) -> CaseDoc | N
     return None
 
 
-@case_rule("X-06", forms=(A4, CB_APP), citation="S0 要點13①②")
+@case_rule("X-06", forms=(A4, CB_APP, A11), citation="S0 要點13①②")
 def check_reaccreditation_case(case: Case, ctx: Context) -> Iterator[Finding]:
     """The 重新認證 application falls in the window of the certificate it renews, and the 換發
-    certificate continues it: valid from the day after the old one ends [proposed], naming it."""
+    certificate continues it: valid from the day after the old one ends [proposed], naming it.
+    A product certificate (附件十一) of the case is issued while its body's accreditation is
+    valid [proposed: the catalogue binds X-06 to 附件十一 too]."""
+    yield from _issued_while_accredited(case, ctx)
     for app in case.all(CB_APP):
         if app.data.get("application_kind") != "renewal":
             continue
@@ -439,6 +443,30 @@ def check_reaccreditation_case(case: Case, ctx: Context) -> Iterator[Finding]:
         new = _successor(case, old_no, old)
         if new is not None:
             yield from _successor_against(new, app, old_no, old_end, ctx)
+
+
+def _issued_while_accredited(case: Case, ctx: Context) -> Iterator[Finding]:
+    """Each 附件十一 whose body has a 附件四 in the case falls within one of its validities."""
+    spans: dict[str, list[tuple[date, date]]] = {}
+    for doc in case.all(A4):
+        start, end = as_date(doc.data.get("valid_from")), as_date(doc.data.get("valid_to"))
+        name = str(obj(doc.data.get("cb")).get("name") or "").strip()
+        if name and start and end:
+            spans.setdefault(name, []).append((start, end))
+    for doc in case.all(A11):
+        name = str(obj(doc.data.get("cb")).get("name") or "").strip()
+        issued = as_date(doc.data.get("issue_date"))
+        if name not in spans or issued is None:
+            continue
+        if not any(start <= issued <= end for start, end in spans[name]):
+            start, end = min(spans[name])[0], max(e for _, e in spans[name])
+            yield ctx.error(
+                pointer("issue_date"),
+                N_("certificate {cert_no} is issued on {issued} by {cb}, outside its "
+                   "accreditation ({start} to {end})"),
+                cert_no=str(doc.data.get("cert_no") or ""), issued=issued.isoformat(), cb=name,
+                start=start.isoformat(), end=end.isoformat(), form=A11,
+            )
 
 
 def _application_against(

@@ -40,7 +40,7 @@ from .mit_common import (
     tally,
     verdict,
 )
-from .mit_qms_closure import closure_findings
+from .mit_qms_closure import closure_findings, deadline_findings
 from .periods import within_lookback
 
 _DEFECT_RATINGS = ("critical", "major", "minor", "slight")
@@ -441,6 +441,15 @@ def check_summary(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             key=name_of(A7, pointer("summary", other)),
             case_type=kind,
         )
+
+
+# -- MIT-R20: the period 附件七 states for the corrective plan (要點28①(一)3) ---------------
+
+
+@rule("MIT-R20", forms=A7, citation="S0 要點28①(一)3, (二); 附件九 備註")
+def check_plan_deadline(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """The deadline's last day, past rest days; 附件九 is dated against it (X-02)."""
+    yield from deadline_findings(rec, ctx)
 
 
 # -- MIT-R24: only a holder of a valid 訓練合格證書 assesses (要點30①) ---------------------

@@ -46,6 +46,26 @@ def closure_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     if ref is not None:
         yield from _deadline_length(cap_deadline, ref, ctx)
     last = last_day_for_act(cap_deadline, ctx)
+    submitted = as_date(summary.get("cap_submitted_date"))
+    if submitted is not None and ref is not None and submitted < ref:
+        yield ctx.warning(
+            _SUBMITTED,
+            N_("summary.cap_submitted_date {submitted} is before the assessment date {date}"),
+            submitted=submitted.isoformat(),
+            date=ref.isoformat(),
+        )
+    yield from _closure(summary.get("cap_outcome"), submitted, cap_deadline, last.last_day, ctx)
+
+
+def deadline_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
+    """MIT-R20 on 附件七: the period the form states is the plan's; a deadline on a rest day
+    moves to the next workday (AMB-03, T10), and 附件九's date of submission counts against
+    that day (X-02)."""
+    summary = obj(rec.get("summary"))
+    cap_deadline = as_date(summary.get("cap_deadline"))
+    if summary.get("verdict") != "corrective_plan" or cap_deadline is None:
+        return
+    last = last_day_for_act(cap_deadline, ctx)
     if last.rolled:
         yield ctx.info(
             _DEADLINE,
@@ -56,15 +76,6 @@ def closure_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             deadline=cap_deadline.isoformat(),
             last_day=last.last_day.isoformat(),
         )
-    submitted = as_date(summary.get("cap_submitted_date"))
-    if submitted is not None and ref is not None and submitted < ref:
-        yield ctx.warning(
-            _SUBMITTED,
-            N_("summary.cap_submitted_date {submitted} is before the assessment date {date}"),
-            submitted=submitted.isoformat(),
-            date=ref.isoformat(),
-        )
-    yield from _closure(summary.get("cap_outcome"), submitted, cap_deadline, last.last_day, ctx)
 
 
 def _stray_fields(summary: dict[str, Any], ctx: Context, code: str) -> Iterator[Finding]:
