@@ -61,6 +61,9 @@ MIN_SHARE = {
     "mit/objection-review-decision": 0.95,
     "mit/annex-17-objection": 0.95,
     "mit/promo-material-application": 0.95,
+    "mit/annex-16-app-02b-cb-selfprint-promo-audit": 0.95,  # 1.000
+    "mit/annex-16-app-02c-cb-tracking-audit": 0.95,  # 1.000
+    "mit/annex-16-app-02d-cb-fee-audit": 0.95,  # 1.000
 }
 
 

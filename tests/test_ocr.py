@@ -72,6 +72,9 @@ FLOOR_300 = {
     "mit/objection-review-decision": 0.75,  # 0.818
     "mit/annex-17-objection": 0.80,  # 0.842
     "mit/promo-material-application": 0.90,  # 0.960
+    "mit/annex-16-app-02b-cb-selfprint-promo-audit": 0.85,  # 0.909
+    "mit/annex-16-app-02c-cb-tracking-audit": 0.80,  # 0.867
+    "mit/annex-16-app-02d-cb-fee-audit": 0.82,  # 0.889
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
