@@ -1002,7 +1002,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "year": 113,
         "rows": [
             {"company": "永信食品工業股份有限公司", "company_code": "F-0123",
-             "product": "冷凍水餃（高麗菜）", "product_code": "FD0123-07", "inspected_at": "2024-04-09"},
+             "product": "冷凍水餃（高麗菜）", "product_code": "FD0123-07",
+             "inspected_at": "2024-04-09"},
             {"company": "大成 & 長城食品有限公司", "inspected_at": "2024-10-30"},
         ],
         "summary": [
@@ -1011,7 +1012,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
             {"total": 25, "defects": 0, "improved": 0},
             {"total": 25, "defects": 3, "improved": 3},
         ],
-        "defect_notes": "一、2 家工廠之製程作業管理缺失，1 家已改善。\n二、3 項產品之標示不符，均已改善。",
+        "defect_notes": ("一、2 家工廠之製程作業管理缺失，1 家已改善。\n"
+                         "二、3 項產品之標示不符，均已改善。"),
         "cb": {"name": "財團法人食品工業發展研究所", "representative": "廖啟成"},
         "submitted_date": "2024-12-16",
     },
@@ -1025,7 +1027,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "q": {"sampled": 3, "pass": 2, "fail": 1, "improved": 0, "not_improved": 1, "revoked": 0},
         "o": {"audited": 0, "pass": 0, "fail": 0, "improved": 0, "not_improved": 0, "revoked": 0},
         "m": {"found": 10, "pass": 4, "fail": 6, "improved": 3, "not_improved": 3, "referred": 2},
-        "notes": ["尚待複驗", "", "2 案移送「臺中地檢署」"],
+        "notes": ["尚待複驗", "無", "2 案移送「臺中地檢署」"],
         "cb": {"name": "財團法人自行車暨健康科技工業研究發展中心", "representative": "林 育賢"},
         "submitted_date": "2024-12-13",
     },

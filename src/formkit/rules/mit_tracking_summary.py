@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..i18n import N_, Localised
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .mit_common import as_date, blank, count, last_day_for_act, obj
@@ -394,7 +394,12 @@ def check_filing(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 
 # -- regular reports ↔ plan ↔ summary -------------------------------------------------
 
-_SUMMARY_ITEMS = ("原產地", "工廠品管", "標章使用", "產品品質")
+_SUMMARY_ITEMS = (
+    Localised("origin", "原產地認定"),
+    Localised("factory quality system", "工廠品管系統"),
+    Localised("use of the mark", "標章使用"),
+    Localised("product quality", "產品品質檢驗"),
+)
 
 
 def _row_key(row: dict[str, Any], *fields: str) -> tuple[str, ...]:
