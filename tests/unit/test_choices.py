@@ -205,7 +205,7 @@ def test_a_choice_printed_as_a_value_prints_its_verbatim_label(form_id: str, key
     opts = choice_fields(form.schema).get(pattern) or next(
         o for p, o in choice_fields(form.schema).items() if _key(p) == key)
     assert opts == labels
-    concrete = re.sub(r"^(lines|att\.translations|rules\.offset_subjects|offset_claims)\.",
+    concrete = re.sub(r"^(lines|att\.translations|rules\.offset_subjects|offset_claims|rows)\.",
                       r"\g<1>.0.", key)
     for code, label in labels.items():
         assert format_value(form, concrete, code)[0] == label
