@@ -122,7 +122,7 @@ def test_rules_are_registered_with_their_citations() -> None:
     rules = all_rules()
     assert REGULAR in rules["MIT-R57"].forms and UNSCHEDULED in rules["MIT-R57"].forms
     assert rules["X-10"].kind == "case" and REGULAR in rules["X-10"].forms
-    assert rules["X-11"].kind == "case" and UNSCHEDULED_REPORT in rules["X-11"].forms
+    assert rules["X-11"].kind == "case" and UNSCHEDULED in rules["X-11"].forms
     assert "附件十五 四" in rules["MIT-R57"].citation
 
 
