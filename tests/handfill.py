@@ -1038,6 +1038,40 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "auditor_signature": "秘書處追蹤查核小組 黃建華",
         "cb_category": "cat3",
     },
+    "mit/annex-15-app-06a-annual-summary-regular": {
+        "industry": "食品（含「調理」食品）",
+        "year": 113,
+        "rows": [
+            {"company": "永信食品工業股份有限公司", "company_code": "F-0123",
+             "product": "冷凍水餃（高麗菜）", "product_code": "FD0123-07",
+             "inspected_at": "2024-04-09"},
+            {"company": "大成 & 長城食品有限公司", "inspected_at": "2024-10-30"},
+        ],
+        "summary": [
+            {"total": 0, "defects": 0, "improved": 0},
+            {"total": 12, "defects": 2, "improved": 1},
+            {"total": 25, "defects": 0, "improved": 0},
+            {"total": 25, "defects": 3, "improved": 3},
+        ],
+        "defect_notes": ("一、2 家工廠之製程作業管理缺失，1 家已改善。\n"
+                         "二、3 項產品之標示不符，均已改善。"),
+        "cb": {"name": "財團法人食品工業發展研究所", "representative": "廖啟成"},
+        "submitted_date": "2024-12-16",
+    },
+    "mit/annex-15-app-06b-annual-summary-unscheduled": {
+        "industry": "自行車（含零組件）",
+        "year": 113,
+        "rows": [
+            {"company": "巨輪車業股份有限公司", "company_code": "B-0042", "case": "misuse",
+             "item": "產品標示稽核", "inspected_at": "2024-07-02"},
+        ],
+        "q": {"sampled": 3, "pass": 2, "fail": 1, "improved": 0, "not_improved": 1, "revoked": 0},
+        "o": {"audited": 0, "pass": 0, "fail": 0, "improved": 0, "not_improved": 0, "revoked": 0},
+        "m": {"found": 10, "pass": 4, "fail": 6, "improved": 3, "not_improved": 3, "referred": 2},
+        "notes": ["尚待複驗", "無", "2 案移送「臺中地檢署」"],
+        "cb": {"name": "財團法人自行車暨健康科技工業研究發展中心", "representative": "林 育賢"},
+        "submitted_date": "2024-12-13",
+    },
 }
 
 

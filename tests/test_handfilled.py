@@ -54,6 +54,8 @@ MIN_SHARE = {
     "mit/cert-reissue-application": 0.95,  # 1.000
     "mit/annex-10-app-01-training-plan": 0.90,
     "mit/annex-10-pass-roster": 0.90,
+    "mit/annex-15-app-06a-annual-summary-regular": 0.95,  # 1.000 (issue 15)
+    "mit/annex-15-app-06b-annual-summary-unscheduled": 0.95,  # 1.000 (issue 15)
     "mit/annex-10-trainee-registration": 0.90,
     "mit/cert-application": 0.95,
     "mit/license-agreement": 0.95,

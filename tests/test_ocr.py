@@ -65,6 +65,8 @@ FLOOR_300 = {
     "mit/cert-reissue-application": 0.55,  # 0.615 (13 fields: one misread costs 0.077)
     "mit/annex-10-app-01-training-plan": 0.75,  # 0.815
     "mit/annex-10-pass-roster": 0.82,  # 0.909
+    "mit/annex-15-app-06a-annual-summary-regular": 0.70,  # 0.780
+    "mit/annex-15-app-06b-annual-summary-unscheduled": 0.82,  # 0.907
     "mit/annex-10-trainee-registration": 0.82,  # 0.906
     "mit/cert-application": 0.72,  # 0.803
     "mit/license-agreement": 0.82,  # 0.920

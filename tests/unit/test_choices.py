@@ -49,6 +49,10 @@ _SUBJECTS = {
 }
 # Choices the forms print as a value rather than as tick boxes: their verbatim labels.
 PRINTED_AS_VALUES = {
+    # 附錄六 不定期: the 查核案由 column names each report's 案由 in words; it ticks nothing.
+    ("mit/annex-15-app-06b-annual-summary-unscheduled", "rows.case"): {
+        "quality": "產品品質異常", "origin": "產地標示不實",
+        "misuse": "冒用、偽造或變造 MIT 微笑標章", "revocation": "撤銷/廢止後通路查核"},
     # A certificate states the holder's kind and category as text; it ticks nothing.
     ("mit/annex-04-cb-accreditation-certificate", "cb.org_type"): {
         "government": "政府機關(構)", "juridical": "法人組織", "research": "學術研究機構",
@@ -201,7 +205,7 @@ def test_a_choice_printed_as_a_value_prints_its_verbatim_label(form_id: str, key
     opts = choice_fields(form.schema).get(pattern) or next(
         o for p, o in choice_fields(form.schema).items() if _key(p) == key)
     assert opts == labels
-    concrete = re.sub(r"^(lines|att\.translations|rules\.offset_subjects|offset_claims)\.",
+    concrete = re.sub(r"^(lines|att\.translations|rules\.offset_subjects|offset_claims|rows)\.",
                       r"\g<1>.0.", key)
     for code, label in labels.items():
         assert format_value(form, concrete, code)[0] == label
