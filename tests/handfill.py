@@ -997,6 +997,70 @@ VARIANTS: dict[str, dict[str, Any]] = {
             "supervisor": DROP,
         },
     },
+    # issue 15 (h6): 附件十六 附錄一, 附錄二 產品驗證執行查核表, 附錄三
+    "mit/annex-16-app-01-annual-plan-cb": {
+        "year": 115,
+        "method": ("依本署核定抽樣比例 5%，按各驗證機構驗證家數抽樣。\n"
+                   "每家每一產業至少 1 件 & 以新案優先。"),
+        "rows": [
+            {"cb": "財團法人「中華」產品驗證協會", "industry": "鞋類", "samples": 3},
+            {"cb": "台灣檢驗科技股份有限公司（SGS）", "industry": "自行車", "samples": 1},
+        ],
+        "schedule": [
+            {"timing": "115年3月至5月"},
+            {"timing": DROP},
+            {"stage": "不定期追蹤查核", "timing": "接獲檢舉時立即辦理"},
+        ],
+        "inspectors": [
+            {"name": "歐陽光明", "role": "council", "affiliation": "認證審議會委員"},
+            {"name": "李淑貞", "role": "expert", "affiliation": DROP},
+        ],
+        "matters": "一、驗證申請書面資料 & 現場評核紀錄。\n二、驗證費用及規費收支摘要。",
+        "secretariat": {"name": "臺灣製MIT微笑產品認證審議會秘書處", "head": "許「志」強"},
+        "submitted_date": "2026-01-09",
+    },
+    "mit/annex-16-app-02a-cb-certification-audit": {
+        "company_code": "MIT-SH-114-0032",
+        "company_name": "「永成」製鞋股份有限公司",
+        "date": "2025-05-20",
+        "case_no": "CPA-A-1140011",
+        "items": [
+            {"result": "conform"},
+            {"result": "other", "note": "申請書第 3 頁缺負責人簽章 & 日期。\n已當場補正。"},
+            {"result": "conform"},
+            {"result": "nonconform", "note": "商品標示照片不清晰"},
+            {"result": "conform"},
+            {"result": "conform"},
+            {"result": "cat3_na"},
+        ],
+        "cb": "財團法人「中華」產品驗證協會",
+        "auditor": "認證審議會秘書處追蹤查核小組",
+        "category": "cat3",
+    },
+    "mit/annex-16-app-03-annual-summary-cb": {
+        "industry": "鞋類",
+        "cb": "財團法人「中華」產品驗證協會",
+        "certified_companies": 0,
+        "certified_models": 1250,
+        "contracts_checked": 3,
+        "contracts_missing": 0,
+        "date": "2025-05-20",
+        "cases": [
+            {"company_name": "「永成」製鞋股份有限公司", "company_code": "MIT-SH-114-0032",
+             "case_no": "CPA-A-1140011"},
+        ],
+        "r1": "nonconform",
+        "r1_note": "CPA-A-1140011/MIT-SH-114-0032/「永成」製鞋/商品標示照片不清晰。\n其餘符合。",
+        "r2": "other",
+        "r2_note": "本年度無推廣製作物審核案件 & 自行印製 1 件。",
+        "r3": "conform",
+        "r4": "conform",
+        "photos": [{"file": "p1.png", "caption": "現場查核"}],
+        "auditee_signer": "財團法人「中華」產品驗證協會 總經理 黃志明",
+        "auditor": "認證審議會秘書處 追蹤查核小組",
+        "cb_category": "cat3",
+        "submitted_date": "2025-12-12",
+    },
 }
 
 
