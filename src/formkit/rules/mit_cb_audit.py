@@ -22,7 +22,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..i18n import N_
-from ..labels import choice
+from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .mit_common import A11, as_date, blank, last_day_for_act, obj
@@ -356,6 +356,17 @@ def summary_findings(rec: dict[str, Any], ctx: Context, form: str | None = None
     extra: dict[str, Any] = {"rule": "X-13", "citation": X13}
     if form is not None:
         extra["form"] = form
+    needed = ["sampled_cases", "cases", "r1", "r2", "r3"]
+    if rec.get("cb_category") == "cat3":
+        needed.append("r4")
+    for key in needed:
+        if rec.get(key) is None:
+            yield ctx.error(
+                pointer(key),
+                N_("{field} is missing: give it, or fill the summary with the case of the "
+                   "year's 附錄二 audits to derive it"),
+                field=name_of(SUMMARY, pointer(key)), **extra,
+            )
     sampled = rec.get("sampled_cases")
     cases = rec.get("cases")
     if isinstance(sampled, int) and isinstance(cases, list) and sampled != len(cases):
@@ -440,9 +451,10 @@ def audits_vs_summary(case: Case, ctx: Context) -> Iterator[Finding]:
                 yield ctx.error(
                     pointer(key),
                     N_("result {item} is {given}, but the 附錄二 audits of the case give "
-                       "{expected}"),
+                       "{computed}"),
                     item=_ITEMS[key], given=_label(rec.get(key)),
-                    expected=_label(values[key]), form=SUMMARY,
+                    computed=_label(values[key]), expected=values[key], actual=rec.get(key),
+                    form=SUMMARY,
                 )
 
 
