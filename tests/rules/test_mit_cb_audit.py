@@ -351,7 +351,8 @@ def test_with_a_case_the_counts_and_results_are_derived() -> None:
     assert [c["case_no"] for c in out["cases"]] == ["TPC-A-1120931", "TPC-A-1130215"]  # by date
     assert out["cases"][0]["company_name"] == "興隆毛巾有限公司"
     assert out["r1"] == "nonconform"
-    assert out["r1_note"].startswith("TPC-A-1130215/MIT-TX-113-0457/福興紡織股份有限公司/產品檢驗測試報告：")
+    assert out["r1_note"].startswith(
+        "TPC-A-1130215/MIT-TX-113-0457/福興紡織股份有限公司/產品檢驗測試報告：")
     assert (out["r2"], out["r3"]) == ("other", "conform")
     assert "r4" not in out
     assert of(report, "X-13") == []
