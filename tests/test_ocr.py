@@ -74,7 +74,7 @@ FLOOR_300 = {
     "mit/promo-material-application": 0.90,  # 0.960
     "mit/annex-16-app-01-annual-plan-cb": 0.82,  # 0.871 (issue 15, h6)
     "mit/annex-16-app-02a-cb-certification-audit": 0.92,  # 1.000
-    "mit/annex-16-app-03-annual-summary-cb": 0.68,  # 0.741 (the table 一 cells: name／code)
+    "mit/annex-16-app-03-annual-summary-cb": 0.68,  # 0.741
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
