@@ -77,6 +77,9 @@ FLOOR_300 = {
     "mit/annex-16-app-02b-cb-selfprint-promo-audit": 0.85,  # 0.909
     "mit/annex-16-app-02c-cb-tracking-audit": 0.80,  # 0.867
     "mit/annex-16-app-02d-cb-fee-audit": 0.82,  # 0.889
+    "mit/annex-16-app-01-annual-plan-cb": 0.82,  # 0.871 (issue 15, h6)
+    "mit/annex-16-app-02a-cb-certification-audit": 0.92,  # 1.000
+    "mit/annex-16-app-03-annual-summary-cb": 0.68,  # 0.741
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
