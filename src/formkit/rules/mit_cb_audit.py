@@ -9,8 +9,8 @@ report per CB (附錄二, four tables: 02a per sampled case, 02b–02d per CB an
 The arithmetic is kept in pure functions (:func:`plan_due`, :func:`summary_due`,
 :func:`eligible`, :func:`min_samples`, :func:`audit_conforms`, :func:`table_result`,
 :func:`summary_values`) so that the deriver of the summary, its rules and the cross-document
-rule X-13 give the same answer. The 02b–02d tables are another helper's forms: they are read
-here by their form ids and keys (``cb``, ``industry``, ``date``, ``r1``, ``r2``).
+rule X-13 give the same answer. The 02b–02d tables (:mod:`.mit_cb_audit_forms`) are read here
+by their form ids and keys (``cb``, ``industry``, ``date``, ``r1``, ``r2``).
 """
 
 from __future__ import annotations
