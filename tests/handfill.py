@@ -1135,6 +1135,54 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "cb_category": "cat3",
         "submitted_date": "2025-12-12",
     },
+    "mit/annex-12-cat2-authorization-registration": {
+        "submitter": {
+            "kind": "designated_cb",
+            "name": "財團法人「中華」畜產發展協會",
+            "representative": "林志明",
+            "contact": DROP,
+            "phone": "02-2311-8765 #21",
+        },
+        "scheme": {"name": "產銷履歷農產品（TAP）驗證制度"},
+        "rows": [
+            {"company_name": "「台南」冷凍食品有限公司", "tax_id": "84641177",
+             "product_name": "冷凍鹽水雞（500g）", "photo": "附件一之1",
+             "cert_product_no": "TAP-05-0087-01", "other_info": DROP},
+            {"company_name": "安心肉品股份有限公司", "product_name": "冷凍豬里肌 & 梅花",
+             "cert_product_no": "TAP-05-0112-03", "photo": DROP,
+             "other_info": "授權日期 113/09/02"},
+        ],
+        "submitted_date": "2024-09-06",
+        "registered_date": DROP,
+    },
+    "mit/annex-14-print-approval-list": {
+        "month": {"year": 113, "month": 10},
+        "cb": "財團法人「中華」產品驗證協會",
+        "list_no": DROP,
+        "list_date": "2024-10-04",
+        "rows": [
+            {"company_name": "「永信」食品工業股份有限公司", "cert_no": "MIT-FD-113-0218",
+             "type": "sticker", "print_format": "貼紙 3 × 3 公分（圓角）",
+             "approved_qty": 12000, "delivered_date": "2024-10-11"},
+            {"company_name": "新竹米粉有限公司", "cert_no": "MIT-FD-112-0907",
+             "type": "hang_tag", "print_format": "吊牌 5 × 9 公分", "approved_qty": 3500,
+             "delivered_date": "2024-10-14"},
+        ],
+        "cc_to_company_date": "2024-10-04",
+        "received_by_printer_date": "2024-10-07",
+    },
+    "mit/cb-fee-ledger": {
+        "cb": "財團法人「中華」產品驗證協會",
+        "industry": DROP,
+        "period": {"from": "2024-07-01", "to": "2024-12-31"},
+        "rows": [
+            {"date": "2024-07-08", "company": "「永信」食品工業股份有限公司", "item": "gov_fee",
+             "amount": 5000, "receipt_no": "產發規 1130233"},
+            {"date": "2024-08-19", "company": "新竹米粉有限公司 & 分公司", "item": "cert_fee",
+             "amount": 1250000, "receipt_no": "CPC-R-1130456"},
+        ],
+        "prepared_date": "2025-01-06",
+    },
 }
 
 

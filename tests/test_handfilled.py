@@ -69,6 +69,9 @@ MIN_SHARE = {
     "mit/annex-16-app-01-annual-plan-cb": 0.95,  # 0.980 (issue 15, h6)
     "mit/annex-16-app-02a-cb-certification-audit": 0.93,  # 0.966
     "mit/annex-16-app-03-annual-summary-cb": 0.92,  # 0.947
+    "mit/annex-12-cat2-authorization-registration": 0.88,  # 0.914 (issue 15)
+    "mit/annex-14-print-approval-list": 0.85,  # 0.882
+    "mit/cb-fee-ledger": 0.92,  # 0.947
 }
 
 

@@ -80,6 +80,9 @@ FLOOR_300 = {
     "mit/annex-16-app-01-annual-plan-cb": 0.82,  # 0.871 (issue 15, h6)
     "mit/annex-16-app-02a-cb-certification-audit": 0.92,  # 1.000
     "mit/annex-16-app-03-annual-summary-cb": 0.68,  # 0.741
+    "mit/annex-12-cat2-authorization-registration": 0.74,  # 0.800 (issue 15)
+    "mit/annex-14-print-approval-list": 0.60,  # 0.667 (33 fields; tick pairs and dates misread)
+    "mit/cb-fee-ledger": 0.76,  # 0.814
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

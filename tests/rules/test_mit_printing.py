@@ -368,7 +368,7 @@ def chain(*extra: CaseDoc, **agency: Any) -> list[Any]:
 def test_x16_is_registered_over_the_print_forms() -> None:
     spec = registry.all_rules()["X-16"]
     assert spec.kind == "case"
-    assert set(spec.forms) == {AGENCY, OBJECTION, DELIVERY}
+    assert set(spec.forms) == {AGENCY, APPROVAL_LIST, OBJECTION, DELIVERY}
 
 
 def test_x16_consistent_chain_with_the_approval_list() -> None:

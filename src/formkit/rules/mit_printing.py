@@ -542,7 +542,7 @@ def _row_cert(row: dict[str, Any]) -> str:
     return str(row.get("cert_no", "")).strip()
 
 
-@case_rule("X-16", forms=(AGENCY, OBJECTION, DELIVERY), citation=X16_CITATION)
+@case_rule("X-16", forms=(AGENCY, APPROVAL_LIST, OBJECTION, DELIVERY), citation=X16_CITATION)
 def check_print_chain(case: Case, ctx: Context) -> Iterator[Finding]:
     """print application ↔ approval list ↔ delivery: 第一類 only, approved ≤ requested,
     delivery within 7 days, objection and reprint dates."""

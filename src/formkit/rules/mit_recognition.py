@@ -373,7 +373,7 @@ def recognised_from(notice: dict[str, Any]) -> date | None:
 
 @case_rule(
     "X-23",
-    forms=(A1, NOTICE, A12),
+    forms=(A1, NOTICE, A12, A12_REGISTRATION),
     citation="S0 要點5; 要點33②; 要點47; 附件二; 附件十二 四",
 )
 def check_recognition_and_authorisation(case: Case, ctx: Context) -> Iterator[Finding]:
