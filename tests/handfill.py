@@ -1004,15 +1004,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "sampling": {
             "method": "以亂數抽選各季獲證滿三個月以上之業者。\n抽中工廠之產品依款數十分之一抽樣。",
             "quantities": [
-                {"quarter": "2", "eligible": 11, "ratio_pct": 25, "active_models": 9},
-                {"quarter": "4", "eligible": 6, "ratio_pct": 30, "active_models": 21},
+                {"quarter": 2, "eligible": 11, "ratio_pct": 25, "active_models": 9},
+                {"quarter": 4, "eligible": 6, "ratio_pct": 30, "active_models": 21},
             ],
         },
         "targets": {
             "companies": [
-                {"name": "「福記」食品有限公司", "code": "FD-0102", "quarter": "2",
+                {"name": "「福記」食品有限公司", "code": "FD-0102", "quarter": 2,
                  "certified_date": "2023-02-28", "active_models": 9},
-                {"name": "聯華烘焙坊 & 餐飲", "code": "FD-0217", "quarter": "4",
+                {"name": "聯華烘焙坊 & 餐飲", "code": "FD-0217", "quarter": 4,
                  "active_models": 21},
             ],
             "products": [
