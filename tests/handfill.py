@@ -1183,6 +1183,61 @@ VARIANTS: dict[str, dict[str, Any]] = {
         ],
         "prepared_date": "2025-01-06",
     },
+    "mit/annex-15-app-01-annual-tracking-plan": {
+        "industry": "食品（含「烘焙」）",
+        "year": 114,
+        "cb": {"name": "社團法人中華產業品質協會", "representative": DROP},
+        "sampling": {
+            "method": "以亂數抽選各季獲證滿三個月以上之業者。\n抽中工廠之產品依款數十分之一抽樣。",
+            "quantities": [
+                {"quarter": 2, "eligible": 11, "ratio_pct": 25, "active_models": 9},
+                {"quarter": 4, "eligible": 6, "ratio_pct": 30, "active_models": 21},
+            ],
+        },
+        "targets": {
+            "companies": [
+                {"name": "「福記」食品有限公司", "code": "FD-0102", "quarter": 2,
+                 "certified_date": "2023-02-28", "active_models": 9},
+                {"name": "聯華烘焙坊 & 餐飲", "code": "FD-0217", "quarter": 4,
+                 "active_models": 21},
+            ],
+            "products": [
+                {"company": "「福記」食品有限公司", "code": "MIT-FD-0102-03"},
+                {"company": "聯華烘焙坊 & 餐飲", "code": "MIT-FD-0217-11"},
+            ],
+        },
+        "matters": "一、查核工廠品質管理系統。\n二、查核標章使用情形（含網路通路）。",
+        "focus": {"safety": "防腐劑、重金屬及微生物。", "function": "淨重及標示內容。"},
+        "inspectors": [{"name": "歐陽志強", "cert_no": "MIT-QA-113-0045"}],
+        "schedule": [
+            {"target": "「福記」食品有限公司", "q2": "6"},
+            {"target": "聯華烘焙坊 & 餐飲", "q4": "12"},
+        ],
+        "submitted_date": "2025-01-31",
+        "approved_date": DROP,
+        "approval_ref": DROP,
+    },
+    "mit/annex-15-app-02a-regular-report-qms": {
+        "industry": "食品（含「烘焙」）",
+        "company": "「福記」食品有限公司",
+        "inspected_at": "2025-06-03",
+        "inspected_time": "14:00至17:00",
+        "inspectors": ["歐陽志強"],
+        "basis": "announced_cert",
+        "qms_cert": {"result": "pass", "valid_to": "2026-02-28"},
+        "photos": [{"caption": "ISO 22000 證書正本（第1頁）"}],
+    },
+    "mit/annex-15-app-02b-regular-report-product": {
+        "product": {"name": "「古早味」鳳梨酥", "code": "MIT-FD-0102-03", "model": "FJ-12 & FJ-24"},
+        "company": {"name": "「福記」食品有限公司", "code": "FD-0102"},
+        "inspected_at": "2025-06-03",
+        "inspectors": ["歐陽志強", "葉美惠"],
+        "r1": {"result": "fail", "note": "外包裝標章尺寸不符規定，\n已要求限期改正。",
+               "follow_up": "revoked"},
+        "r2": {"result": "pass"},
+        "photos": [{"caption": "外包裝標章", "file": "FJ-12.jpg"},
+                   {"caption": "門市陳列"}],
+    },
 }
 
 

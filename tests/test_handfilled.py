@@ -53,6 +53,9 @@ MIN_SHARE = {
     "mit/cert-change-application": 0.95,  # 0.975
     "mit/cert-reissue-application": 0.95,  # 1.000
     "mit/annex-10-app-01-training-plan": 0.90,
+    "mit/annex-15-app-01-annual-tracking-plan": 0.95,  # 1.000
+    "mit/annex-15-app-02a-regular-report-qms": 0.95,  # 1.000
+    "mit/annex-15-app-02b-regular-report-product": 0.95,  # 1.000
     "mit/annex-10-pass-roster": 0.90,
     "mit/annex-15-app-06a-annual-summary-regular": 0.95,  # 1.000 (issue 15)
     "mit/annex-15-app-06b-annual-summary-unscheduled": 0.95,  # 1.000 (issue 15)

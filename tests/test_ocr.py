@@ -64,6 +64,10 @@ FLOOR_300 = {
     "mit/cert-change-application": 0.78,  # 0.857
     "mit/cert-reissue-application": 0.55,  # 0.615 (13 fields: one misread costs 0.077)
     "mit/annex-10-app-01-training-plan": 0.75,  # 0.815
+    # 0.339: the schedule grid (32 month boxes) and the product codes
+    "mit/annex-15-app-01-annual-tracking-plan": 0.32,
+    "mit/annex-15-app-02a-regular-report-qms": 0.82,  # 0.864
+    "mit/annex-15-app-02b-regular-report-product": 0.80,  # 0.846
     "mit/annex-10-pass-roster": 0.82,  # 0.909
     "mit/annex-15-app-06a-annual-summary-regular": 0.70,  # 0.780
     "mit/annex-15-app-06b-annual-summary-unscheduled": 0.82,  # 0.907

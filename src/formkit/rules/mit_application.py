@@ -23,6 +23,8 @@ from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .mit_common import A7, A11, APPLICATION, as_date, assessment_date, blank, obj
+from .mit_tracking import PLAN as TRACKING_PLAN
+from .mit_tracking import tracking_linkage
 from .periods import add_months, deadline, renewal_window, validity_end, within_lookback
 
 APP = APPLICATION
@@ -615,10 +617,13 @@ def _application_for(case: Case, cert: dict[str, Any]) -> CaseDoc | None:
     return apps[0] if apps else None
 
 
-@case_rule("X-04", forms=(A7, APP), citation="S0 附件七 本次評核案件; 要點23, 27")
+@case_rule("X-04", forms=(A7, APP, TRACKING_PLAN),
+           citation="S0 附件七 本次評核案件; 要點23, 27; 附件十五 附錄一")
 def check_case_linkage(case: Case, ctx: Context) -> Iterator[Finding]:
-    """附件七 「屬驗證申請案」 quotes the 案件編號 of an application in the case. The tracking
-    side (the annual plan, A.1.27) comes with that form."""
+    """附件七 「屬驗證申請案」 quotes the 案件編號 of an application in the case; 「屬獲證業者年度
+    追蹤管理」 names a company of that year's annual tracking plan (附件十五 附錄一), in a quarter
+    the plan schedules for it."""
+    yield from tracking_linkage(case, ctx)
     apps = case.all(APP)
     if not apps:
         return

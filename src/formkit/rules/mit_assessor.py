@@ -28,6 +28,7 @@ from .periods import add_months, renewal_window, validity_end
 
 CERT = "mit/annex-10-training-certificate"
 RENEWAL = "mit/annex-10-training-cert-renewal-application"
+TRACKING_QMS = "mit/annex-15-app-02a-regular-report-qms"  # X-17: 附件十五 附錄二 table 1
 
 VALIDITY_YEARS = 2  # 附件十 七 「有效期間為二年」
 RENEWAL_YEARS = 2  # 附件十 八 「展延一次之有效期限為二年」
@@ -478,10 +479,11 @@ def _case_no(a7: dict[str, Any]) -> Any:
     return obj(a7.get("summary")).get("case_no")
 
 
-@case_rule("X-17", forms=(CERT, A7, RENEWAL), citation=X17_CITATION)
+@case_rule("X-17", forms=(CERT, A7, RENEWAL, TRACKING_QMS), citation=X17_CITATION)
 def check_assessor_certificate(case: Case, ctx: Context) -> Iterator[Finding]:
-    """Every 附件七 signed by a certificate holder of the case falls within the certificate's
-    validity; a renewal application agrees with the certificate and the 附件七 it lists."""
+    """Every 附件七 (and 附件十五 附錄二 定期追蹤查核表) signed by a certificate holder of the case
+    falls within the certificate's validity; a renewal application agrees with the
+    certificate and the 附件七 it lists."""
     certs = case.all(CERT)
     for cert in certs:
         holder = obj(cert.data.get("holder"))
@@ -489,6 +491,8 @@ def check_assessor_certificate(case: Case, ctx: Context) -> Iterator[Finding]:
         for a7 in case.all(A7):
             if signed_by(a7.data, cert_no, name):
                 yield from _a7_in_validity(cert.data, a7.data, ctx)
+        for report in case.all(TRACKING_QMS):
+            yield from _tracking_in_validity(cert.data, report.data, ctx)
     for app in case.all(RENEWAL):
         issued = next((c for c in certs if _same(c.data.get("cert_no"), app.data.get("cert_no"))),
                     None)
@@ -519,6 +523,33 @@ def _a7_in_validity(cert: dict[str, Any], a7: dict[str, Any], ctx: Context) -> I
         day=day.isoformat(), name=str(a7.get("assessor_signature") or ""),
         cert_no=str(cert.get("cert_no")),
         start=_iso(found[0][0] if found else None), end=_iso(final_end(cert)), form=A7,
+    )
+
+
+def _tracking_in_validity(cert: dict[str, Any], report: dict[str, Any],
+                          ctx: Context) -> Iterator[Finding]:
+    """A 附件十五 附錄二 report names its inspectors (``inspectors``) and, when given, their
+    certificates (``inspector_certs``): one of them holding this certificate must hold it
+    valid on ``inspected_at``."""
+    cert_no, name = cert.get("cert_no"), obj(cert.get("holder")).get("name")
+    listed = [obj(c) for c in report.get("inspector_certs") or [] if isinstance(c, dict)]
+    by_no = [c for c in listed if _same(c.get("cert_no"), cert_no)]
+    names = [n for n in report.get("inspectors") or [] if isinstance(n, str)]
+    if not by_no and (listed and any(_same(c.get("name"), name) for c in listed)
+                      or not any(_same(n, name) for n in names)):
+        return  # another certificate of the same name is given, or the holder is not named
+    day = as_date(report.get("inspected_at"))
+    if day is None or not periods(cert) or valid_on(cert, day):
+        return
+    index = next((i for i, n in enumerate(names) if _same(n, name)), 0)
+    found = periods(cert)
+    yield ctx.error(
+        pointer("inspectors", index),
+        N_("the tracking inspection of {day} was carried out by {name}, whose certificate "
+           "{cert_no} was not valid that day ({start} to {end})"),
+        day=day.isoformat(), name=str(name or ""), cert_no=str(cert_no),
+        start=_iso(found[0][0] if found else None), end=_iso(final_end(cert)),
+        form=TRACKING_QMS,
     )
 
 
