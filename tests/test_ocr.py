@@ -72,6 +72,9 @@ FLOOR_300 = {
     "mit/objection-review-decision": 0.75,  # 0.818
     "mit/annex-17-objection": 0.80,  # 0.842
     "mit/promo-material-application": 0.90,  # 0.960
+    "mit/sample-return-disposal-record": 0.64,  # 0.720 (issue 15)
+    "mit/cert-result-summary-report": 0.76,  # 0.829 (issue 15)
+    "mit/product-registration-record": 0.82,  # 0.895 (issue 15)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

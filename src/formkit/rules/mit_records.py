@@ -184,7 +184,8 @@ def check_summary_report(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]
             yield ctx.error(
                 pointer(block, key),
                 N_("the conclusion is 通過 though {stage} is {result}"),
-                stage=name_of(SUMMARY, f"/{block}"), result=choice(SUMMARY, f"/{block}/{key}", value),
+                stage=name_of(SUMMARY, f"/{block}"),
+                result=choice(SUMMARY, f"/{block}/{key}", value),
             )
     rows = rec.get("product_testing")
     for i, row in enumerate(rows if isinstance(rows, list) else []):
