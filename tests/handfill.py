@@ -1014,6 +1014,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "company": {"name": "「永信」食品工業股份有限公司", "tax_id": "12345675",
                     "representative": DROP, "address": "臺南市新營區民生路（南科新營園區）3號"},
         "cert_no": "MIT-FD-114-0218",
+        "category": "cat3",
         "industry": DROP,
         "products": [
             {"name": "麻油雞調理包", "model": "YS-M01", "code": "MIT-FD-114-0218-01",
