@@ -986,7 +986,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "record_date": "2024-09-12",
     },
     "mit/cert-result-summary-report": {
-        "report_no": "ITRI-SR-114-0032",
+        "summary_no": "ITRI-SR-114-0032",
         "cb": {"name": "財團法人「工業技術」研究院"},
         "case_no": "ITRI-MIT-114-0032",
         "applicant": {"name": "「永信」食品工業股份有限公司", "tax_id": "12345675",
