@@ -75,6 +75,9 @@ MIN_SHARE = {
     "mit/annex-12-cat2-authorization-registration": 0.88,  # 0.914 (issue 15)
     "mit/annex-14-print-approval-list": 0.85,  # 0.882
     "mit/cb-fee-ledger": 0.92,  # 0.947
+    "mit/sample-return-disposal-record": 0.95,  # 1.000 (issue 15)
+    "mit/cert-result-summary-report": 0.95,  # 1.000 (issue 15)
+    "mit/product-registration-record": 0.95,  # 1.000 (issue 15)
 }
 
 

@@ -87,6 +87,9 @@ FLOOR_300 = {
     "mit/annex-12-cat2-authorization-registration": 0.74,  # 0.800 (issue 15)
     "mit/annex-14-print-approval-list": 0.60,  # 0.667 (33 fields; tick pairs and dates misread)
     "mit/cb-fee-ledger": 0.76,  # 0.814
+    "mit/sample-return-disposal-record": 0.64,  # 0.720 (issue 15)
+    "mit/cert-result-summary-report": 0.76,  # 0.829 (issue 15)
+    "mit/product-registration-record": 0.82,  # 0.895 (issue 15)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

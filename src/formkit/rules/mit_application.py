@@ -29,7 +29,7 @@ from .periods import add_months, deadline, renewal_window, validity_end, within_
 
 APP = APPLICATION
 LICENSE = "mit/license-agreement"
-SUMMARY = "mit/cert-result-summary-report"  # A.1.18: used once the form exists
+SUMMARY = "mit/cert-result-summary-report"  # A.1.18 (rules/mit_records.py)
 
 _VALIDITY_YEARS = 3  # 要點34 「使用期間為三年」; 「展延期限為三年」
 _WINDOW_MONTHS = 2  # 要點34 「屆滿前二個月起」
@@ -722,9 +722,23 @@ def _product_findings(cert: dict[str, Any], app: dict[str, Any],
             )
 
 
+def _summaries_for(case: Case, cert: dict[str, Any], app: CaseDoc | None) -> list[CaseDoc]:
+    """The summary reports (A.1.18) of a certificate: same 案件編號 as its application or same
+    統一編號 as its holder; a report naming neither counts for every certificate."""
+    case_no = app.data.get("case_no") if app is not None else None
+    tax_id = obj(cert.get("holder")).get("tax_id")
+    found = []
+    for doc in case.all(SUMMARY):
+        own_no, own_id = doc.data.get("case_no"), obj(doc.data.get("applicant")).get("tax_id")
+        if (blank(own_no) and blank(own_id)) or (case_no and own_no == case_no) or (
+                tax_id and own_id == tax_id):
+            found.append(doc)
+    return found
+
+
 @case_rule(
     "X-05",
-    forms=(A11, APP, A7, LICENSE),
+    forms=(A11, APP, A7, LICENSE, SUMMARY),
     citation="S0 要點31①; 附件六; 附件十三 四",
 )
 def check_issuance(case: Case, ctx: Context) -> Iterator[Finding]:
@@ -770,11 +784,18 @@ def check_issuance(case: Case, ctx: Context) -> Iterator[Finding]:
                     )
                 yield from _after(ctx, pointer("fee_receipt", "date"), APP,
                                   phrase(N_("the fee was paid")), paid, issued)
-        for summary in case.all(SUMMARY):
+        for summary in _summaries_for(case, cert, app_doc):
             review = obj(summary.data.get("review"))
             yield from _after(ctx, pointer("review", "date"), SUMMARY,
                               phrase(N_("the summary report was reviewed")),
                               as_date(review.get("date")), issued)
+            if review.get("result") == "fail" or summary.data.get("conclusion") == "fail":
+                yield ctx.error(
+                    pointer("review", "result"),
+                    N_("the certificate was issued though the summary report's conclusion or "
+                       "its review is 不通過"),
+                    form=SUMMARY,
+                )
         yield from _contract_findings(case, cert, issued, ctx)
 
 
