@@ -114,7 +114,8 @@ def _derive(
                             "{field}: the given value {actual} differs from the computed "
                             "value {expected}"
                         ),
-                        citation=owner.citation if owner else "",
+                        # a form with no rule: its derived values are the form's own
+                        citation=owner.citation if owner else form.citation,
                         params={
                             "field": labels.field(form.schema, ptr),
                             "actual": labels.value(form, ptr, given),
