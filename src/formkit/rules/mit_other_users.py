@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..i18n import N_, Localised
 from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
@@ -40,6 +40,11 @@ PLAN_DUE = (1, 15)  # 三(一) 「於每年一月十五日前」
 SUMMARY_DUE = (12, 15)  # 三(二) 「於每年十二月十五日前」
 # 附件十七 七(一): items 1, 2 and 4 are 重大 only 「經通知改善而未改善」; item 3 is 重大 at once.
 _NEEDS_IMPROVEMENT_STEP = frozenset({"i1", "i2", "i4"})
+
+
+def year_param(year: int) -> Localised:
+    """A Gregorian year as a message parameter: 2024 in English, 民國113年 in zh-TW."""
+    return Localised(str(year), f"民國{year - ROC_OFFSET}年")
 
 
 def gregorian_year(rec: dict[str, Any]) -> int | None:
@@ -138,7 +143,7 @@ def plan_rule(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             yield ctx.error(
                 pointer("submitted_date"),
                 N_("the plan for {year} was sent on {date}, after its year began"),
-                year=year, date=sent.isoformat(),
+                year=year_param(year), date=sent.isoformat(),
             )
 
 
@@ -403,7 +408,7 @@ def summary_rule(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
             yield ctx.warning(
                 pointer("date"),
                 N_("the summary of {year} is dated {date}, in another year"),
-                year=year, date=day.isoformat(),
+                year=year_param(year), date=day.isoformat(),
             )
     sites, checked = rec.get("sites"), rec.get("checked_sites")
     if isinstance(sites, int) and isinstance(checked, int) and checked > sites:
@@ -421,6 +426,10 @@ def summary_rule(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 
 
 # -- X-15: reports ↔ plan ↔ summary ---------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
 
 
 def _year_over(year: int, ctx: Context) -> bool:
@@ -454,7 +463,7 @@ def _plan_vs_reports(case: Case, plan: dict[str, Any], ctx: Context) -> Iterator
         yield report(
             pointer("rows", i, "company"),
             N_("{company} is in the plan for {year} but has no audit report of that year"),
-            company=str(row.get("company")), year=year, form=PLAN,
+            company=str(row.get("company")), year=year_param(year), form=PLAN,
         )
     for doc in case.all(REPORT):
         day = as_date(doc.data.get("date"))
@@ -465,7 +474,7 @@ def _plan_vs_reports(case: Case, plan: dict[str, Any], ctx: Context) -> Iterator
         yield ctx.warning(
             pointer("inspectee"),
             N_("{company} was audited on {date} but is not in the plan for {year}"),
-            company=str(doc.data.get("inspectee")), date=day.isoformat(), year=year,
+            company=str(doc.data.get("inspectee")), date=day.isoformat(), year=year_param(year),
             form=REPORT,
         )
     for doc in case.all(LICENSE):
@@ -484,7 +493,7 @@ def _plan_vs_reports(case: Case, plan: dict[str, Any], ctx: Context) -> Iterator
             pointer("licensee", "name"),
             N_("{company} is authorised in {year} but is not in the plan: every authorised "
                "user is audited at least once a year"),
-            company=str(licensee.get("name")), year=year, form=LICENSE,
+            company=str(licensee.get("name")), year=year_param(year), form=LICENSE,
         )
 
 
@@ -512,9 +521,10 @@ def _summary_vs_reports(case: Case, summary: dict[str, Any],
             if row.get(field) != got[field]:
                 yield ctx.error(
                     pointer("rows", i, field),
-                    N_("{store}: {field} is {actual}; its reports give {expected}"),
+                    N_("{store}: {field} is {given}; its reports give {counted}"),
                     store=str(row.get("store")),
                     field=name_of(SUMMARY, pointer("rows", 0, field)),
+                    given=_shown(row.get(field)), counted=got[field],
                     actual=row.get(field), expected=got[field], form=SUMMARY,
                 )
     for key, got in stores.items():
@@ -528,15 +538,17 @@ def _summary_vs_reports(case: Case, summary: dict[str, Any],
     if summary.get("checked_products") != products:
         yield ctx.error(
             pointer("checked_products"),
-            N_("{field} is {actual}; the product rows of the year's reports number {expected}"),
+            N_("{field} is {given}; the product rows of the year's reports number {counted}"),
             field=name_of(SUMMARY, "/checked_products"),
+            given=_shown(summary.get("checked_products")), counted=products,
             actual=summary.get("checked_products"), expected=products, form=SUMMARY,
         )
     if summary.get("checked_sites") != len(stores):
         yield ctx.error(
             pointer("checked_sites"),
-            N_("{field} is {actual}; the year's reports cover {expected} stores"),
+            N_("{field} is {given}; the year's reports cover {counted} stores"),
             field=name_of(SUMMARY, "/checked_sites"),
+            given=_shown(summary.get("checked_sites")), counted=len(stores),
             actual=summary.get("checked_sites"), expected=len(stores), form=SUMMARY,
         )
     for plan in case.all(PLAN):
@@ -548,7 +560,8 @@ def _summary_vs_reports(case: Case, summary: dict[str, Any],
                     summary.get("company")) and row.get("sites") != summary.get("sites"):
                 yield ctx.warning(
                     pointer("sites"),
-                    N_("the summary gives {actual} sites; the plan gives {expected}"),
+                    N_("the summary gives {given} sites; the plan gives {planned}"),
+                    given=_shown(summary.get("sites")), planned=_shown(row.get("sites")),
                     actual=summary.get("sites"), expected=row.get("sites"), form=SUMMARY,
                 )
 
