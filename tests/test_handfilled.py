@@ -61,6 +61,10 @@ MIN_SHARE = {
     "mit/objection-review-decision": 0.95,
     "mit/annex-17-objection": 0.95,
     "mit/promo-material-application": 0.95,
+    "mit/annex-17-app-01-annual-plan-other-users": 0.95,  # 1.000 (issue 15)
+    "mit/annex-17-app-02-other-user-report": 0.92,  # 0.978
+    "mit/annex-17-app-03-annual-summary-other-users": 0.95,  # 1.000
+    "mit/annex-17-appeal": 0.95,  # 1.000
 }
 
 
