@@ -1295,6 +1295,78 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "photos": [{"caption": "外包裝標章", "file": "FJ-12.jpg"},
                    {"caption": "門市陳列"}],
     },
+    "mit/annex-17-app-01-annual-plan-other-users": {
+        "year": 114,
+        "method": ("依本署核定之抽樣比例「逐案」查核，每案至少查核一次。\n"
+                   "據點數之百分之十五抽樣，分二次查核。"),
+        "rows": [
+            {"company": "「大潤」生活百貨有限公司", "license_term": "2026-06-30", "sites": 8,
+             "checked_sites_1": 1, "checked_sites_2": 1},
+            {"company": "幸福（南區）超市股份有限公司", "license_term": DROP, "sites": 15,
+             "checked_sites_1": 2, "checked_sites_2": 0},
+        ],
+        "schedule": [
+            {"stage": "第一次追蹤查核", "period": "114年4月至5月"},
+            {"stage": "第二次追蹤查核", "period": "114年9月至10月"},
+        ],
+        "inspectors": "秘書處 林冠廷、蘇怡君",
+        "audit_items": "一、使用期限及範圍是否違反合約。\n二、標章使用是否違反本要點。",
+        "submitted_date": "2025-01-10",
+        "secretariat": DROP,
+    },
+    "mit/annex-17-app-02-other-user-report": {
+        "inspectee": "「大潤」生活百貨有限公司",
+        "date": "2024-10-22",
+        "store": "大潤百貨（巨蛋）門市",
+        "address": "高雄市左營區博愛二路（漢神巨蛋）777號 B1",
+        "audit_type": "regular",
+        "store_checks": [
+            {"result": "nonconform", "note": "海報標章顏色任意改變 & 加註字樣"},
+            {"result": "conform"},
+            {"result": "other", "note": "展售專區整修中"},
+        ],
+        "products": [
+            {"name": "客家花布（抱枕）", "maker": "美濃織造有限公司", "photo": "照片A",
+             "result": "conform", "industry": "紡織", "mark_no": "MIT-TX-112-0031-02"},
+            {"name": "鳳梨酥禮盒", "maker": "旺來食品股份有限公司", "photo": "照片B",
+             "result": "nonconform", "note": "標章編號與驗證產品不符"},
+        ],
+        "overall": DROP,
+        "signatures": {"inspectee": "郭大潤", "inspector": "林冠廷", "reviewer": DROP},
+        "deficiency": DROP,
+    },
+    "mit/annex-17-app-03-annual-summary-other-users": {
+        "year": 113,
+        "date": "2024-12-02",
+        "company": "「大潤」生活百貨有限公司",
+        "sites": 8,
+        "rows": [
+            {"store": "大潤百貨（巨蛋）門市", "industry": "紡織、食品", "conform": 1,
+             "nonconform": 1},
+            {"store": "大潤百貨鳳山門市", "industry": DROP, "conform": 5, "nonconform": 0},
+        ],
+        "overall": "巨蛋門市一件產品標章編號不符，\n已通知改善。",
+        "signatures": {"inspector": "林冠廷", "supervisor": DROP},
+        "submitted_date": "2024-12-13",
+    },
+    "mit/annex-17-appeal": {
+        "kind": "appeal",
+        "appellant": {
+            "name": "「大潤」生活百貨有限公司",
+            "address": "高雄市左營區博愛二路（漢神巨蛋）777號 B1",
+            "representative": "郭大潤",
+            "tax_id": "12345675",
+            "phone": DROP,
+        },
+        "contract_no": "MIT-OU-111-007",
+        "notice_ref": "MIT秘字第1131220號",
+        "notice_date": "2024-12-20",
+        "review_result": "維持重大缺失之判斷 & 陳報認證審議會。",
+        "objection": {"filed_date": "2024-11-29", "first_notice_date": "2024-11-04"},
+        "filed_date": "2025-01-17",
+        "reasons": "本公司已依合約更換海報。\n請撤銷重大缺失之判斷。",
+        "evidence": [],
+    },
 }
 
 

@@ -78,6 +78,10 @@ MIN_SHARE = {
     "mit/sample-return-disposal-record": 0.95,  # 1.000 (issue 15)
     "mit/cert-result-summary-report": 0.95,  # 1.000 (issue 15)
     "mit/product-registration-record": 0.95,  # 1.000 (issue 15)
+    "mit/annex-17-app-01-annual-plan-other-users": 0.95,  # 1.000 (issue 15)
+    "mit/annex-17-app-02-other-user-report": 0.92,  # 0.978
+    "mit/annex-17-app-03-annual-summary-other-users": 0.95,  # 1.000
+    "mit/annex-17-appeal": 0.95,  # 1.000
 }
 
 

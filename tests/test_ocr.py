@@ -90,6 +90,10 @@ FLOOR_300 = {
     "mit/sample-return-disposal-record": 0.64,  # 0.720 (issue 15)
     "mit/cert-result-summary-report": 0.76,  # 0.829 (issue 15)
     "mit/product-registration-record": 0.82,  # 0.895 (issue 15)
+    "mit/annex-17-app-01-annual-plan-other-users": 0.75,  # 0.815 (issue 15)
+    "mit/annex-17-app-02-other-user-report": 0.70,  # 0.783
+    "mit/annex-17-app-03-annual-summary-other-users": 0.88,  # 0.963
+    "mit/annex-17-appeal": 0.65,  # 0.722 (18 fields: one misread costs 0.056)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

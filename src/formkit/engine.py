@@ -182,6 +182,9 @@ def _run(
     case_findings: tuple[Finding, ...] = (),
 ) -> Report:
     form = resolve(form)
+    if case is not None and not isinstance(case, registry.Case):
+        raise TypeError("engine.fill and engine.validate take a formkit.rules.Case; "
+                        "formkit.fill reads a case folder, file or list of documents")
     if not isinstance(record, dict):
         from .records import json_kind
 
