@@ -143,9 +143,28 @@ def _cell_text(crop: Any, right_edge: float) -> str:
     pad = min(ln["x0"] for ln in lines) - crop.bbox[0]
     out = str(lines[0]["text"])
     for prev, line in zip(lines, lines[1:], strict=False):
-        wrapped = _wrapped(prev, line, right_edge - max(pad, 0.0))
-        out = _glue(out, line["text"], WRAP) if wrapped else out + "\n" + line["text"]
+        limit = right_edge - max(pad, 0.0)
+        if _wrapped(prev, line, limit):
+            out = _glue(out, line["text"], WRAP)
+        else:
+            out += (DOUBT if _doubtful(prev, line, limit) else "\n") + line["text"]
     return out
+
+
+# A line break read as typed, where a renderer might have broken the line too: kept as a
+# line break, and the value is listed for review.
+DOUBT = "\u2029"
+
+
+def _doubtful(prev: dict[str, Any], line: dict[str, Any], limit: float) -> bool:
+    """True when a line judged broken by the user starts with a Latin word or number and the
+    previous line ends within a few characters of the edge: office suites break before a
+    code such as MIT-TX-113-0457 where the parts would have fitted, so the break may be
+    theirs."""
+    chars = [c for c in line.get("chars", []) if not c["text"].isspace()]
+    size = max((c.get("size", 10) for c in prev.get("chars", [])), default=10)
+    return bool(chars and chars[0]["text"].isascii() and chars[0]["text"].isalnum()
+                and limit - prev["x1"] < 4 * size)
 
 
 # Kinsoku: what a renderer never puts at the start, or at the end, of a line.
@@ -244,8 +263,8 @@ def _join_lines(text: str, multiline: bool) -> tuple[str, bool]:
     between CJK and Latin text: office suites may add such spaces on export,
     so a value like 「型號 RS-255」 cannot be told from 「型號RS-255」.
     """
-    wrapped = WRAP in text
-    lines = [ln.strip() for ln in text.replace(WRAP, "").split("\n")]
+    wrapped = WRAP in text or DOUBT in text
+    lines = [ln.strip() for ln in text.replace(WRAP, "").replace(DOUBT, "\n").split("\n")]
     if multiline:
         out = "\n".join(lines)
         changed = False
