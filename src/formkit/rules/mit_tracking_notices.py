@@ -70,6 +70,11 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def subject_kind(rec: dict[str, Any]) -> Any:
+    """Whose tracking a notice belongs to: 獲證業者 (附件十五) unless it says otherwise."""
+    return rec.get("subject_kind") or "certified"
+
+
 def _rollover(ctx: Context) -> bool:
     return bool(ctx.option("rest_day_rollover", True, rule="MIT-R56"))
 
@@ -268,7 +273,7 @@ def derive_notice(rec: dict[str, Any], ctx: Context) -> None:
     days = _days(rec.get("improvement_days"))
     if notice is not None and days is not None:
         rec["deadline"] = _improvement_deadline(notice, days, ctx).isoformat()
-    if rec.get("type") == "termination" and rec.get("subject_kind") == "certified":
+    if rec.get("type") == "termination" and subject_kind(rec) == "certified":
         rec["objection_route"] = OBJECTION_ROUTE
     else:
         rec.pop("objection_route", None)
@@ -390,7 +395,7 @@ def _deadline_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 def check_company_deficiencies(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """附件十五 六: 輕微 → 改善通知; 重大 → 陳述意見, then 終止/廢止 (得); breaches of law →
     層報本署. 八 lists the 重大缺失; the 「經通知改善而未改善」 ones need an earlier notice."""
-    if rec.get("subject_kind") != "certified":
+    if subject_kind(rec) != "certified":
         return
     kind = rec.get("type")
     klass = rec.get("deficiency_class")
@@ -663,7 +668,7 @@ def _same_company(notice: dict[str, Any], tax_id: Any, name: Any) -> bool:
 def terminations(case: Case) -> list[CaseDoc]:
     """The 終止/廢止 notices to 獲證業者 in a case."""
     return [d for d in case.all(NOTICES) if d.data.get("type") == "termination"
-            and d.data.get("subject_kind") == "certified"]
+            and subject_kind(d.data) == "certified"]
 
 
 def _reports_for(case: Case, notice: dict[str, Any]) -> list[CaseDoc]:
@@ -713,7 +718,7 @@ def check_tracking_classification(case: Case, ctx: Context) -> Iterator[Finding]
         name = a7.data.get("company")
         for doc in case.all(NOTICES):
             data = doc.data
-            if data.get("subject_kind") != "certified" or not _same_company(data, None, name):
+            if subject_kind(data) != "certified" or not _same_company(data, None, name):
                 continue
             klass = data.get("deficiency_class")
             if critical >= 1 and klass == "minor_deficiency":
