@@ -295,9 +295,11 @@ def cb_notice(**changes: Any) -> dict[str, Any]:
 
 def test_cb_minor_deficiency_written_notice_and_recheck() -> None:
     # Ex. 2: a missing contract seal → 輕微 → notice and re-check.
-    rec = cb_notice(type="improvement", findings="合約書漏蓋印信", deficiency_class="minor_deficiency",
-                    deadline="2024-11-15", recheck_date="2024-11-20")
-    assert of(run(NOTICES, rec), "MIT-R61") == [] and of(run(NOTICES, rec), "MIT-R61", "warning") == []
+    rec = cb_notice(type="improvement", findings="合約書漏蓋印信",
+                    deficiency_class="minor_deficiency", deadline="2024-11-15",
+                    recheck_date="2024-11-20")
+    assert of(run(NOTICES, rec), "MIT-R61") == []
+    assert of(run(NOTICES, rec), "MIT-R61", "warning") == []
     rec.pop("recheck_date")
     assert of(run(NOTICES, rec), "MIT-R61", "warning") == ["/recheck_date"]
     rec["recheck_date"] = "2024-11-14"
@@ -466,8 +468,9 @@ def test_x20_critical_defect_classified_minor() -> None:
 def test_x20_no_critical_defect() -> None:
     case, ctx = case_of(CaseDoc(A7, a7_tracking(0, 2)), CaseDoc(NOTICES, sample(NOTICES)))
     assert [f.path for f in check_tracking_classification(case, ctx)] == ["/deficiency_ground"]
-    unheeded = notice(type="statement", findings="主要缺點二項", deficiency_class="major_deficiency",
-                      deficiency_ground="a15_8_2_2", statement_due="2024-10-29")
+    unheeded = notice(type="statement", findings="主要缺點二項",
+                      deficiency_class="major_deficiency", deficiency_ground="a15_8_2_2",
+                      statement_due="2024-10-29")
     case, ctx = case_of(CaseDoc(A7, a7_tracking(0, 2)), CaseDoc(NOTICES, unheeded))
     assert [f.path for f in check_tracking_classification(case, ctx)] == ["/prior_notice"]
     case, ctx = case_of(CaseDoc(A7, {**a7_tracking(1), "company": "他廠股份有限公司"}),

@@ -873,10 +873,10 @@ def _notice_bans(case: Case) -> Iterator[tuple[Any, date, date]]:
         if data.get("type") != "termination" or (data.get("subject_kind") or "certified") != (
                 "certified"):
             continue
-        day = as_date(data.get("effective_date")) or as_date(data.get("notice_date"))
+        effective = as_date(data.get("effective_date")) or as_date(data.get("notice_date"))
         tax_id = obj(data.get("company")).get("tax_id")
-        if day is not None and tax_id:
-            yield tax_id, day, _ban_end(day, 1)
+        if effective is not None and tax_id:
+            yield tax_id, effective, _ban_end(effective, 1)
 
 
 @case_rule("X-19", forms=(APP, TRACKING_NOTICES), citation="S0 要點41②; 要點42②; 要點43")
@@ -885,18 +885,18 @@ def check_bans(case: Case, ctx: Context) -> Iterator[Finding]:
     附件十五, bars every application of the same 統一編號 until its ban ends, declared there or
     not."""
     apps = case.all(APP)
-    for tax_id, day, ban_end in _notice_bans(case):
+    for banned, day, until in _notice_bans(case):
         for target in apps:
-            if obj(target.data.get("applicant")).get("tax_id") != tax_id:
+            if obj(target.data.get("applicant")).get("tax_id") != banned:
                 continue
             applied = as_date(target.data.get("application_date"))
-            if applied is not None and applied <= ban_end:
+            if applied is not None and applied <= until:
                 yield ctx.error(
                     pointer("application_date"),
                     N_("the application of {applied} falls within the ban through "
                        "{ban_end} of the sanction of {day}"),
                     applied=applied.isoformat(),
-                    ban_end=ban_end.isoformat(),
+                    ban_end=until.isoformat(),
                     day=day.isoformat(),
                     form=APP,
                 )
