@@ -72,9 +72,9 @@ FLOOR_300 = {
     "mit/objection-review-decision": 0.75,  # 0.818
     "mit/annex-17-objection": 0.80,  # 0.842
     "mit/promo-material-application": 0.90,  # 0.960
-    "mit/annex-15-app-04-unscheduled-report": 0.10,
-    "mit/annex-15-notices": 0.10,
-    "mit/annex-13-correction-notice": 0.10,
+    "mit/annex-15-app-04-unscheduled-report": 0.62,  # 0.692
+    "mit/annex-15-notices": 0.66,  # 0.733
+    "mit/annex-13-correction-notice": 0.25,  # 0.300 (10 fields, mostly long letter text)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909
