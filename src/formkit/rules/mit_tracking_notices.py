@@ -95,6 +95,12 @@ def _shown(moment: datetime) -> str:
     return moment.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
 
 
+def _display(limit: str | None) -> str:
+    """A limit as a message shows it: a date, or a date-time as 「2024-09-04 10:00」."""
+    moment = _moment(limit)
+    return _shown(moment) if moment is not None else (limit or "-")
+
+
 # -- 附錄四: derived limits ----------------------------------------------------------------
 
 
@@ -193,7 +199,7 @@ def timing_findings(rec: dict[str, Any], ctx: Context, form: str | None = None
                 pointer("timing", done_key),
                 N_("the time of this step is not recorded: whether it was done by {due} "
                    "cannot be verified"),
-                due=due or "-",
+                due=_display(due),
                 form=form,
             )
             continue
