@@ -1367,6 +1367,48 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "reasons": "本公司已依合約更換海報。\n請撤銷重大缺失之判斷。",
         "evidence": [],
     },
+    "mit/annex-15-app-04-unscheduled-report": {
+        "inspectee": "「永信」食品有限公司",
+        "inspected_date": "2024-02-29",
+        "location": "臺南市永康區中正南路（永康工業區）100 號",
+        "case": "quality",
+        "a": {
+            "industry": "食品",
+            "result": "fail",
+            "note": "抽驗鳳梨酥 2 批，其中 1 批水分含量不符 & 檢驗基準。\n已通知業者限期改善。",
+            "test_report": "FD-113-0228 號檢驗報告",
+        },
+        "photos": [{"caption": "購樣發票及樣品外包裝", "file": DROP}],
+        "inspecting_unit": "食品工業發展研究所",
+        "inspectors": "吳家豪",
+    },
+    "mit/annex-15-notices": {
+        "type": "improvement",
+        "issuer": "財團法人「中華」產品驗證中心",
+        "issuer_head": DROP,
+        "doc_no": "華驗字第1130002290號",
+        "notice_date": "2024-02-29",
+        "recipient": "「佳美」紡織股份有限公司",
+        "company": {"name": "「佳美」紡織股份有限公司"},
+        "factory": {"name": "佳美紡織彰化廠",
+                    "address": "彰化縣和美鎮（線西工業區）彰新路 2 段 9 號"},
+        "findings": "一、吊牌標示之驗證編碼與證書不符。\n二、推廣海報未標示產品型號。",
+        "deficiency_class": "minor_deficiency",
+        "deadline": "2024-03-29",
+    },
+    "mit/annex-13-correction-notice": {
+        "issuer": {"name": "臺灣製MIT微笑產品驗證制度認證審議會秘書處", "head": DROP},
+        "doc_no": "MIT秘字第1130000452號",
+        "notice_date": "2024-02-29",
+        "licensee": {"name": "「好家」生活百貨有限公司"},
+        "violation": {
+            "basis": "a13_5",
+            "facts": "門市燈箱將MIT微笑標章變更顏色並加註「全臺最好」字樣。\n已拍照存證 & 通知。",
+            "found_on": "2024-02-20",
+        },
+        "deadline": "2024-03-15",
+        "recheck_date": DROP,
+    },
 }
 
 

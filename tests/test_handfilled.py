@@ -62,14 +62,14 @@ MIN_SHARE = {
     "mit/annex-10-trainee-registration": 0.90,
     "mit/cert-application": 0.95,
     "mit/license-agreement": 0.95,
-    "mit/objection": 0.95,  # issue 14 (h7)
+    "mit/objection": 0.95,  # issue 14
     "mit/objection-review-decision": 0.95,
     "mit/annex-17-objection": 0.95,
     "mit/promo-material-application": 0.95,
     "mit/annex-16-app-02b-cb-selfprint-promo-audit": 0.95,  # 1.000
     "mit/annex-16-app-02c-cb-tracking-audit": 0.95,  # 1.000
     "mit/annex-16-app-02d-cb-fee-audit": 0.95,  # 1.000
-    "mit/annex-16-app-01-annual-plan-cb": 0.95,  # 0.980 (issue 15, h6)
+    "mit/annex-16-app-01-annual-plan-cb": 0.95,  # 0.980 (issue 15)
     "mit/annex-16-app-02a-cb-certification-audit": 0.93,  # 0.966
     "mit/annex-16-app-03-annual-summary-cb": 0.92,  # 0.947
     "mit/annex-12-cat2-authorization-registration": 0.88,  # 0.914 (issue 15)
@@ -82,6 +82,9 @@ MIN_SHARE = {
     "mit/annex-17-app-02-other-user-report": 0.92,  # 0.978
     "mit/annex-17-app-03-annual-summary-other-users": 0.95,  # 1.000
     "mit/annex-17-appeal": 0.95,  # 1.000
+    "mit/annex-15-app-04-unscheduled-report": 0.92,  # 0.958
+    "mit/annex-15-notices": 0.95,  # 1.000
+    "mit/annex-13-correction-notice": 0.90,  # 0.941
 }
 
 

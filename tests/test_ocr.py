@@ -81,7 +81,7 @@ FLOOR_300 = {
     "mit/annex-16-app-02b-cb-selfprint-promo-audit": 0.85,  # 0.909
     "mit/annex-16-app-02c-cb-tracking-audit": 0.80,  # 0.867
     "mit/annex-16-app-02d-cb-fee-audit": 0.82,  # 0.889
-    "mit/annex-16-app-01-annual-plan-cb": 0.82,  # 0.871 (issue 15, h6)
+    "mit/annex-16-app-01-annual-plan-cb": 0.82,  # 0.871 (issue 15)
     "mit/annex-16-app-02a-cb-certification-audit": 0.92,  # 1.000
     "mit/annex-16-app-03-annual-summary-cb": 0.68,  # 0.741
     "mit/annex-12-cat2-authorization-registration": 0.74,  # 0.800 (issue 15)
@@ -94,6 +94,9 @@ FLOOR_300 = {
     "mit/annex-17-app-02-other-user-report": 0.70,  # 0.783
     "mit/annex-17-app-03-annual-summary-other-users": 0.88,  # 0.963
     "mit/annex-17-appeal": 0.65,  # 0.722 (18 fields: one misread costs 0.056)
+    "mit/annex-15-app-04-unscheduled-report": 0.62,  # 0.692
+    "mit/annex-15-notices": 0.66,  # 0.733
+    "mit/annex-13-correction-notice": 0.25,  # 0.300 (10 fields, mostly long letter text)
 }
 FLOOR_200 = {  # rotated with the corners kept, so not A4-shaped
     "ciyue/fee-quote": 0.80,  # 0.909

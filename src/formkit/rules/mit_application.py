@@ -888,11 +888,44 @@ def check_renewal_against_certificate(case: Case, ctx: Context) -> Iterator[Find
             )
 
 
-@case_rule("X-19", forms=(APP,), citation="S0 要點41②; 要點42②; 要點43")
+TRACKING_NOTICES = "mit/annex-15-notices"  # A.1.33: its 終止/廢止 notices bar too
+
+
+def _notice_bans(case: Case) -> Iterator[tuple[Any, date, date]]:
+    """(統一編號, day, ban end) of each 終止/廢止 notice to a 獲證業者 in the case: one year from
+    the day after it takes effect (要點43③) [proposed]."""
+    for doc in case.all(TRACKING_NOTICES):
+        data = doc.data
+        if data.get("type") != "termination" or (data.get("subject_kind") or "certified") != (
+                "certified"):
+            continue
+        effective = as_date(data.get("effective_date")) or as_date(data.get("notice_date"))
+        tax_id = obj(data.get("company")).get("tax_id")
+        if effective is not None and tax_id:
+            yield tax_id, effective, _ban_end(effective, 1)
+
+
+@case_rule("X-19", forms=(APP, TRACKING_NOTICES), citation="S0 要點41②; 要點42②; 要點43")
 def check_bans(case: Case, ctx: Context) -> Iterator[Finding]:
-    """A sanction known from any application of the case bars every application of the same
-    統一編號 until its ban ends, declared there or not."""
+    """A sanction known from any application of the case, or from a 終止/廢止 notice of
+    附件十五, bars every application of the same 統一編號 until its ban ends, declared there or
+    not."""
     apps = case.all(APP)
+    for banned, day, until in _notice_bans(case):
+        for target in apps:
+            if obj(target.data.get("applicant")).get("tax_id") != banned:
+                continue
+            applied = as_date(target.data.get("application_date"))
+            if applied is not None and applied <= until:
+                yield ctx.error(
+                    pointer("application_date"),
+                    N_("the application of {applied} falls within the ban through "
+                       "{ban_end} of the sanction of {day}"),
+                    applied=applied.isoformat(),
+                    ban_end=until.isoformat(),
+                    day=day.isoformat(),
+                    form=APP,
+                )
     for source in apps:
         tax_id = obj(source.data.get("applicant")).get("tax_id")
         for row in _rows(source.data.get("prior_sanctions")):

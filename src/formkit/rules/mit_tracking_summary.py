@@ -22,7 +22,6 @@ from typing import Any
 from ..findings import Finding
 from ..i18n import N_, Localised
 from ..pointers import pointer
-from ..resources import data_dir
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .mit_common import as_date, blank, count, last_day_for_act, obj
 from .periods import validity_end
@@ -35,14 +34,6 @@ PLAN = "mit/annex-15-app-01-annual-tracking-plan"
 UNSCHEDULED_REPORT = "mit/annex-15-app-04-unscheduled-report"
 SUMMARIES = (REGULAR, UNSCHEDULED)
 
-
-
-def _built(*forms: str) -> tuple[str, ...]:
-    """The forms of ``forms`` this installation holds. X-10 and X-11 bind the reports they
-    count (built alongside the summaries) as soon as their form files are in place; the
-    summary itself is always one, and the rules read the reports from any case."""
-    root = data_dir("forms")
-    return tuple(f for f in forms if (root / f / "form.yaml").is_file())
 
 
 R57_CITATION = "S0 附件十五 四"
@@ -534,7 +525,7 @@ def _rows_of(value: Any) -> list[dict[str, Any]]:
     return [obj(r) for r in value] if isinstance(value, list) else []
 
 
-@case_rule("X-10", forms=_built(REGULAR, QMS_REPORT, PRODUCT_REPORT, PLAN),
+@case_rule("X-10", forms=(REGULAR, QMS_REPORT, PRODUCT_REPORT, PLAN),
            citation=X10_CITATION)
 def check_regular(case: Case, ctx: Context) -> Iterator[Finding]:
     """The summary's 貳 and 參 are those of the year's regular reports; its sums hold; every
@@ -626,7 +617,7 @@ def _compare_unscheduled(rec: dict[str, Any], found: Unscheduled,
         )
 
 
-@case_rule("X-11", forms=_built(UNSCHEDULED, UNSCHEDULED_REPORT), citation=X11_CITATION)
+@case_rule("X-11", forms=(UNSCHEDULED, UNSCHEDULED_REPORT), citation=X11_CITATION)
 def check_unscheduled(case: Case, ctx: Context) -> Iterator[Finding]:
     """The summary's 貳 and 參 are those of the year's unscheduled reports; its sums hold."""
     has_reports = bool(case.all(UNSCHEDULED_REPORT))
