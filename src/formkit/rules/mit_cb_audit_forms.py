@@ -15,10 +15,11 @@ tracking and fee audit tables.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from ..findings import Finding
-from ..i18n import N_
+from ..i18n import N_, Localised
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
 from .mit_common import as_date, obj
@@ -102,6 +103,11 @@ def _same(a: Any, b: Any) -> bool:
     return "".join(str(a or "").split()) == "".join(str(b or "").split())
 
 
+def _said_year(day: date | None) -> Localised | str:
+    """The audit's year as a message says it: 2024 in English, the ROC 113 in Chinese."""
+    return Localised(str(day.year), str(day.year - 1911)) if day else ""
+
+
 def _summaries_for(case: Case, audit: dict[str, Any], ctx: Context) -> list[CaseDoc]:
     day = as_date(audit.get("date"))
     if day is None:
@@ -153,7 +159,7 @@ def check_tracking_audit(case: Case, ctx: Context) -> Iterator[Finding]:
                 N_("the case holds no annual summary of {industry} for {year}: the audited "
                    "counts were not compared with the body's own"),
                 industry=str(audit.get("industry", "")),
-                year=day.year if day else "", form=TRACKING,
+                year=_said_year(day), form=TRACKING,
             )
             continue
         for summary in summaries:
@@ -166,6 +172,6 @@ def check_tracking_audit(case: Case, ctx: Context) -> Iterator[Finding]:
                     pointer(total),
                     N_("{audited} audited exceed the {tracked} the body's annual summary of "
                        "{year} counts in row {row}: the audit covers a subset of them"),
-                    audited=audited, tracked=tracked, year=day.year if day else "",
+                    audited=audited, tracked=tracked, year=_said_year(day),
                     row=printed, form=TRACKING, expected=tracked, actual=audited,
                 )
