@@ -601,20 +601,34 @@ def attached_note(spec: dict[str, Any], record: dict[str, Any] | None) -> str:
     return f"其餘{len(rows) - face}項詳如附表"
 
 
+# The blank a title leaves for a word (「＿＿產業…計畫」), filled from ``title_field``.
+_TITLE_BLANK = re.compile(r"[＿_]+")
+
+
 def printed_title(form: Form, record: dict[str, Any] | None) -> str:
     """The title as printed: a form whose title follows its mode (``titles:`` in form.yaml,
-    ``{key: mode, <code>: title}``) prints the mode's title once the mode is known."""
-    titles = form.meta.get("titles") or {}
-    if record is not None and titles.get("key"):
-        chosen = titles.get(str(get(record, str(titles["key"]))))
+    ``{key: mode, <code>: title}``) prints the mode's title once the mode is known; a title
+    with a blank (「＿＿產業」) prints the record's ``title_field`` in it (a blank form keeps
+    the line to write on)."""
+    title = form.title
+    modes = form.meta.get("titles") or {}
+    if record is not None and modes.get("key"):
+        chosen = modes.get(str(get(record, str(modes["key"]))))
         if chosen:
-            return str(chosen)
-    return form.title
+            title = str(chosen)
+    field = form.meta.get("title_field")
+    word = get(record, str(field)) if record is not None and field else None
+    if isinstance(word, str) and word.strip():
+        title = _TITLE_BLANK.sub(lambda _: word.strip(), title, count=1)
+    return title
 
 
 def titles(form: Form) -> list[str]:
-    """Every title the form may print under."""
+    """Every title the form may print under; for a title with a blank, also its words
+    after the blank, which every filled copy prints."""
     extra = [str(v) for k, v in (form.meta.get("titles") or {}).items() if k != "key"]
+    if form.meta.get("title_field"):
+        extra.insert(0, _TITLE_BLANK.split(form.title, maxsplit=1)[-1].strip())
     return [form.title, *extra]
 
 
