@@ -113,7 +113,7 @@ def test_jsonl_refuses_bad_lines_and_invalid_records_and_renders_the_rest(run, t
     assert invalid["reasons"][0]["code"] == "invalid"
     [finding] = invalid["findings"]
     assert finding["rule"] == "MIT-R34" and finding["path"] == "/valid_to"
-    assert finding["citation"] and "2027-07-14" in finding["message"]
+    assert finding["citation"] and "116年7月14日" in finding["message"]  # the day as the form prints it
     assert duplicate["reasons"][0]["code"] == "duplicate"
     assert "MIT-TX-113-0002" in duplicate["reasons"][0]["message"]
     assert "第 2 筆" in duplicate["reasons"][0]["message"]  # names the first record
