@@ -584,18 +584,7 @@ def _correction_findings(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]
     notice = as_date(rec.get("notice_date"))
     limit = as_date(rec.get("deadline"))
     found = as_date(obj(rec.get("violation")).get("found_on"))
-    if limit is None:
-        yield ctx.error(
-            pointer("deadline"),
-            N_("a notice to improve sets a deadline (improvement_days or the date)"),
-        )
-    elif notice is not None and limit <= notice:
-        yield ctx.error(
-            pointer("deadline"),
-            N_("the improvement deadline {limit} is not after the notice of {notice}"),
-            limit=limit.isoformat(),
-            notice=notice.isoformat(),
-        )
+    yield from _deadline_findings(rec, ctx)
     if found is not None and notice is not None and found > notice:
         yield ctx.error(
             pointer("violation", "found_on"),
