@@ -12,7 +12,6 @@ log (``assessments``), and X-17 checks every 附件七 of a case against the cer
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from datetime import date, timedelta
 from fractions import Fraction
@@ -23,7 +22,7 @@ from ..i18n import N_
 from ..labels import choice
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import A7, as_date, assessment_date, chain_ends, obj
+from .mit_common import A7, as_date, assessment_date, chain_ends, obj, same_name
 from .periods import add_months, renewal_window, validity_end
 
 CERT = "mit/annex-10-training-certificate"
@@ -46,17 +45,6 @@ X17_CITATION = "S0 要點30①; 附件十 七, 八"
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else "-"
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Names compared as a clerk would: NFKC, spaces ignored."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return False
-
-    def norm(s: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", s).split())
-
-    return norm(a) == norm(b)
 
 
 def window(valid_to: date, ctx: Context, rule_id: str = "MIT-R28") -> tuple[date, date]:
@@ -430,7 +418,7 @@ def check_renewal_application(rec: dict[str, Any], ctx: Context) -> Iterator[Fin
     if applied is not None and end is not None:
         yield from _window_findings(pointer("application_date"), applied, end, ctx)
     issuer, body = rec.get("cert_issuer"), rec.get("issuing_body")
-    if isinstance(issuer, str) and isinstance(body, str) and not _same(issuer, body):
+    if isinstance(issuer, str) and isinstance(body, str) and not same_name(issuer, body):
         yield ctx.error(
             pointer("issuing_body"),
             N_("the application is filed with {body}; it must go to the original training "
@@ -471,8 +459,8 @@ def signed_by(a7: dict[str, Any], cert_no: Any, name: Any) -> bool:
     """Whether an 附件七 was signed by this assessor: by certificate number, else by name."""
     given = a7.get("assessor_training_cert_no")
     if isinstance(given, str) and given.strip():
-        return _same(given, cert_no)
-    return _same(a7.get("assessor_signature"), name)
+        return same_name(given, cert_no)
+    return same_name(a7.get("assessor_signature"), name)
 
 
 def _case_no(a7: dict[str, Any]) -> Any:
@@ -494,8 +482,8 @@ def check_assessor_certificate(case: Case, ctx: Context) -> Iterator[Finding]:
         for report in case.all(TRACKING_QMS):
             yield from _tracking_in_validity(cert.data, report.data, ctx)
     for app in case.all(RENEWAL):
-        issued = next((c for c in certs if _same(c.data.get("cert_no"), app.data.get("cert_no"))),
-                    None)
+        issued = next((c for c in certs
+                       if same_name(c.data.get("cert_no"), app.data.get("cert_no"))), None)
         if issued is not None:
             yield from _application_vs_certificate(app.data, issued.data, ctx)
         yield from _application_vs_assessments(app.data, case.all(A7), ctx)
@@ -533,15 +521,15 @@ def _tracking_in_validity(cert: dict[str, Any], report: dict[str, Any],
     valid on ``inspected_at``."""
     cert_no, name = cert.get("cert_no"), obj(cert.get("holder")).get("name")
     listed = [obj(c) for c in report.get("inspector_certs") or [] if isinstance(c, dict)]
-    by_no = [c for c in listed if _same(c.get("cert_no"), cert_no)]
+    by_no = [c for c in listed if same_name(c.get("cert_no"), cert_no)]
     names = [n for n in report.get("inspectors") or [] if isinstance(n, str)]
-    if not by_no and (listed and any(_same(c.get("name"), name) for c in listed)
-                      or not any(_same(n, name) for n in names)):
+    if not by_no and (listed and any(same_name(c.get("name"), name) for c in listed)
+                      or not any(same_name(n, name) for n in names)):
         return  # another certificate of the same name is given, or the holder is not named
     day = as_date(report.get("inspected_at"))
     if day is None or not periods(cert) or valid_on(cert, day):
         return
-    index = next((i for i, n in enumerate(names) if _same(n, name)), 0)
+    index = next((i for i, n in enumerate(names) if same_name(n, name)), 0)
     found = periods(cert)
     yield ctx.error(
         pointer("inspectors", index),
@@ -557,7 +545,7 @@ def _application_vs_certificate(app: dict[str, Any], cert: dict[str, Any],
                                 ctx: Context) -> Iterator[Finding]:
     body = obj(cert.get("training_body")).get("name")
     given = app.get("issuing_body")
-    if isinstance(body, str) and isinstance(given, str) and not _same(body, given):
+    if isinstance(body, str) and isinstance(given, str) and not same_name(body, given):
         yield ctx.error(
             pointer("issuing_body"),
             N_("the application is filed with {body}; the certificate was issued by {issuer}"),
@@ -566,7 +554,7 @@ def _application_vs_certificate(app: dict[str, Any], cert: dict[str, Any],
     holder, applicant = obj(cert.get("holder")), obj(app.get("applicant"))
     for key in ("name", "id_no"):
         if holder.get(key) is not None and applicant.get(key) is not None and \
-                not _same(holder.get(key), applicant.get(key)):
+                not same_name(holder.get(key), applicant.get(key)):
             yield ctx.error(
                 pointer("applicant", key),
                 N_("the applicant's {field} differs from the certificate holder's"),
@@ -597,7 +585,7 @@ def _application_vs_assessments(app: dict[str, Any], a7s: list[CaseDoc],
     for i, raw in enumerate(_rows(app)):
         row = obj(raw)
         ref = row.get("a7_ref") or row.get("case_no")
-        a7 = next((d.data for d in a7s if ref and _same(_case_no(d.data), ref)), None)
+        a7 = next((d.data for d in a7s if ref and same_name(_case_no(d.data), ref)), None)
         if a7 is None:
             unmatched += 1
             continue
@@ -618,7 +606,7 @@ def _application_vs_assessments(app: dict[str, Any], a7s: list[CaseDoc],
                 n=i + 1, listed=listed.isoformat(), ref=str(ref), day=day.isoformat(),
                 expected=day.isoformat(), actual=listed.isoformat(), form=RENEWAL,
             )
-        if a7.get("company") and row.get("company") and not _same(a7["company"],
+        if a7.get("company") and row.get("company") and not same_name(a7["company"],
                                                                   row["company"]):
             ok = False
             yield ctx.error(

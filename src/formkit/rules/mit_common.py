@@ -7,6 +7,7 @@ form's deriver, its rules, and the cross-document rules that compare 附件七 w
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -85,18 +86,35 @@ def obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def taipei_date(value: Any) -> date | None:
-    """The calendar date in Taiwan of an ISO date-time with an offset (附件九 傳送之日)."""
+def moment(value: Any) -> datetime | None:
+    """An ISO date-time with an offset (the schemas require one), else None."""
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if moment.tzinfo is None:
+    return found if found.tzinfo is not None else None
+
+
+def same_name(a: Any, b: Any) -> bool:
+    """Names and codes compared as a clerk would: NFKC, spaces ignored."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+
+    def norm(s: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", s).split())
+
+    return norm(a) == norm(b)
+
+
+def taipei_date(value: Any) -> date | None:
+    """The calendar date in Taiwan of an ISO date-time with an offset (附件九 傳送之日)."""
+    when = moment(value)
+    if when is None:
         return None
     try:
-        return moment.astimezone(TAIPEI).date()
+        return when.astimezone(TAIPEI).date()
     except OverflowError:  # 9999-12-31T23:00-10:00 is past the last day Python holds
         return None
 

@@ -10,7 +10,6 @@ the plan to the certificates (附件十一) and the regular reports of its case.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
@@ -21,7 +20,7 @@ from ..i18n import N_
 from ..labels import choice
 from ..pointers import pointer
 from . import Case, Context, case_rule, deriver, rule
-from .mit_common import A7, A11, as_date, blank, count, last_day_for_act, obj
+from .mit_common import A7, A11, as_date, blank, count, last_day_for_act, obj, same_name
 from .periods import deadline
 
 PLAN = "mit/annex-15-app-01-annual-tracking-plan"
@@ -53,17 +52,6 @@ NOT_IMPROVED_GROUNDS = frozenset({
 
 def _rows(value: Any) -> list[dict[str, Any]]:
     return [obj(v) for v in value] if isinstance(value, list) else []
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Names and codes compared as a clerk would: NFKC, spaces ignored."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return False
-
-    def norm(s: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", s).split())
-
-    return norm(a) == norm(b)
 
 
 def _iso(day: date | None) -> str:
@@ -248,8 +236,8 @@ def check_product_sampling(rec: dict[str, Any], ctx: Context) -> Iterator[Findin
         if not _counted(needed):
             continue
         listed = sum(1 for p in products
-                     if _same(p.get("company"), company.get("name"))
-                     or _same(p.get("company"), company.get("code")))
+                     if same_name(p.get("company"), company.get("name"))
+                     or same_name(p.get("company"), company.get("code")))
         if listed < needed:
             yield ctx.error(
                 pointer("targets", "companies", i, "product_samples"),
@@ -396,7 +384,7 @@ def check_inspectors(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     certs = _rows(rec.get("inspector_certs"))
     names = [n for n in rec.get("inspectors") or [] if isinstance(n, str) and n.strip()]
     for i, name in enumerate(names):
-        held = [c for c in certs if _same(c.get("name"), name)]
+        held = [c for c in certs if same_name(c.get("name"), name)]
         if not held:
             yield ctx.info(
                 pointer("inspectors", i),
@@ -517,7 +505,7 @@ def check_deficiency(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
 
 def _plan_company(plan: dict[str, Any], name: Any, code: Any) -> dict[str, Any] | None:
     for company in _rows(obj(plan.get("targets")).get("companies")):
-        if (not blank(code) and _same(company.get("code"), code)) or _same(
+        if (not blank(code) and same_name(company.get("code"), code)) or same_name(
                 company.get("name"), name):
             return company
     return None
@@ -529,7 +517,7 @@ def _scheduled_quarters(plan: dict[str, Any], company: dict[str, Any]) -> set[in
     if q:
         quarters.add(q)
     for row in _rows(plan.get("schedule")):
-        if _same(row.get("target"), company.get("name")) or _same(row.get("target"),
+        if same_name(row.get("target"), company.get("name")) or same_name(row.get("target"),
                                                                    company.get("code")):
             quarters |= {n for n in range(1, 5) if row.get(f"q{n}")}
     return quarters
@@ -585,7 +573,7 @@ def _reports_vs_plan(case: Case, plan: dict[str, Any], year: int,
                     scheduled="、".join(str(q) for q in sorted(scheduled)), form=QMS,
                 )
         for i, name in enumerate(rep.get("inspectors") or []):
-            if planned_inspectors and not any(_same(name, p) for p in planned_inspectors):
+            if planned_inspectors and not any(same_name(name, p) for p in planned_inspectors):
                 yield ctx.warning(
                     pointer("inspectors", i),
                     N_("{name} is not among the inspectors of the annual plan"),
@@ -596,7 +584,7 @@ def _reports_vs_plan(case: Case, plan: dict[str, Any], year: int,
 def _certificate_of(case: Case, company: dict[str, Any]) -> dict[str, Any] | None:
     for doc in case.all(A11):
         holder = obj(doc.data.get("holder"))
-        if _same(holder.get("name"), company.get("name")):
+        if same_name(holder.get("name"), company.get("name")):
             return doc.data
     return None
 
@@ -639,9 +627,9 @@ def _plan_vs_certificates(case: Case, plan: dict[str, Any], year: int,
                 )
         codes = [obj(p).get("code") for p in _rows(cert.get("products"))]
         for j, product in enumerate(products):
-            if not _same(product.get("company"), company.get("name")):
+            if not same_name(product.get("company"), company.get("name")):
                 continue
-            if not any(_same(product.get("code"), c) for c in codes):
+            if not any(same_name(product.get("code"), c) for c in codes):
                 yield ctx.error(
                     pointer("targets", "products", j, "code"),
                     N_("product {code} is not on {company}'s certificate {cert_no}"),

@@ -29,7 +29,7 @@ from ..i18n import N_
 from ..labels import choice
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import A7, TAIPEI, as_date, count, obj, taipei_date
+from .mit_common import A7, TAIPEI, as_date, count, moment, obj, taipei_date
 from .periods import deadline, notice_in_time
 
 REPORT = "mit/annex-15-app-04-unscheduled-report"
@@ -59,17 +59,6 @@ P43_GROUNDS = frozenset({"p37", "p38", "p39", "p43_4"})
 A13_GROUNDS = frozenset({"a13_5"})
 
 
-def _moment(value: Any) -> datetime | None:
-    """An ISO date-time with an offset (the schema requires one), else None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
 def subject_kind(rec: dict[str, Any]) -> Any:
     """Whose tracking a notice belongs to: 獲證業者 (附件十五) unless it says otherwise."""
     return rec.get("subject_kind") or "certified"
@@ -91,14 +80,14 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else "-"
 
 
-def _shown(moment: datetime) -> str:
-    return moment.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
+def _shown(when: datetime) -> str:
+    return when.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
 
 
 def _display(limit: str | None) -> str:
     """A limit as a message shows it: a date, or a date-time as 「2024-09-04 10:00」."""
-    moment = _moment(limit)
-    return _shown(moment) if moment is not None else (limit or "-")
+    when = moment(limit)
+    return _shown(when) if when is not None else (limit or "-")
 
 
 # -- 附錄四: derived limits ----------------------------------------------------------------
@@ -134,7 +123,7 @@ def limits_of(rec: dict[str, Any], ctx: Context) -> dict[str, str]:
         if timing.get("mislabel_suspected") is True:
             put("factory_due", _day_limit(_factory_start(timing, ctx), _FACTORY_DAYS, ctx))
     elif case in ("misuse", "revocation"):
-        start = _moment(trigger_of(rec))
+        start = moment(trigger_of(rec))
         if start is not None:
             out["virtual_due"] = (start + timedelta(hours=_VIRTUAL_HOURS)).isoformat()
         put("physical_due", _day_limit(trigger_of(rec), _PHYSICAL_DAYS, ctx))
@@ -171,7 +160,7 @@ def timing_findings(rec: dict[str, Any], ctx: Context, form: str | None = None
     timing = obj(rec.get("timing"))
     limits = limits_of(rec, ctx)
     trigger_key = "decided_at" if case == "revocation" else "received_at"
-    if _moment(timing.get(trigger_key)) is None:
+    if moment(timing.get(trigger_key)) is None:
         yield ctx.warning(
             pointer("timing", trigger_key),
             N_("the trigger of the inspection is not recorded: whether it was done in time "
@@ -190,9 +179,9 @@ def timing_findings(rec: dict[str, Any], ctx: Context, form: str | None = None
         for channel in _channels(rec):
             steps.append((f"{channel}_checked_at", f"{channel}_due",
                           0 if channel == "virtual" else _PHYSICAL_DAYS))
-    start = _moment(timing.get(trigger_key))
+    start = moment(timing.get(trigger_key))
     for done_key, due_key, days in steps:
-        done = _moment(timing.get(done_key))
+        done = moment(timing.get(done_key))
         due = limits.get(due_key)
         if done is None:
             yield ctx.warning(
@@ -214,7 +203,7 @@ def timing_findings(rec: dict[str, Any], ctx: Context, form: str | None = None
         if due is None:
             continue
         if days == 0:
-            limit = _moment(due)
+            limit = moment(due)
             if limit is not None and done > limit:
                 yield ctx.error(
                     pointer("timing", done_key),
@@ -768,8 +757,8 @@ def check_revocation_reports(case: Case, ctx: Context) -> Iterator[Finding]:
         physical_due = deadline(day, _PHYSICAL_DAYS, "day", rollover=_rollover(ctx)).last_day
         for doc in reports:
             timing = obj(doc.data.get("timing"))
-            decided = _moment(timing.get("decided_at"))
-            virtual = _moment(timing.get("virtual_checked_at"))
+            decided = moment(timing.get("decided_at"))
+            virtual = moment(timing.get("virtual_checked_at"))
             physical = taipei_date(timing.get("physical_checked_at"))
             if virtual is not None:
                 if decided is not None and decided.astimezone(TAIPEI).date() == day:
