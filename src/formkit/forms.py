@@ -141,11 +141,13 @@ def get_form(form_id: str) -> Form:
         ids = list(forms)
         scheme = form_id.split("/", 1)[0].lower() if "/" in form_id else ""
         own = [i for i in ids if i.split("/", 1)[0] == scheme]
-        close = []  # a close id of the scheme typed first: a typo keeps its scheme
+        # an id the typed one begins (mit/annex-07), then a close id of the scheme typed:
+        # a typo keeps its scheme
+        close = [i for i in ids if form_id and i.startswith(form_id)][:3]
         for pool, cutoff in ((own, 0.6), (ids, 0.6), (ids, 0.4)):
-            close = difflib.get_close_matches(form_id, pool, n=3, cutoff=cutoff)
             if close:
                 break
+            close = difflib.get_close_matches(form_id, pool, n=3, cutoff=cutoff)
         if not close:
             tail = form_id.rsplit("/", 1)[-1]
             close = [i for i in ids if tail and tail in i][:3]

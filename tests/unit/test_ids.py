@@ -260,3 +260,17 @@ def test_mask_national_id_never_shows_the_six_middle_digits():
     masked = mask_national_id(nid)
     assert nid[1:7] not in masked
     assert sum(a == b for a, b in zip(masked, nid, strict=True)) == 4
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("ciyue/fee-qoute", ["ciyue/fee-quote"]),  # a typo keeps its scheme
+    ("mit/annex-07", ["mit/annex-07-qms-assessment"]),  # the start of an id
+    ("mit/anex-15-notice", ["mit/annex-15-notices"]),
+])
+def test_unknown_form_suggests_the_closest_ids_first(typed: str, first: list[str]) -> None:
+    from formkit.errors import UnknownFormError
+    from formkit.forms import get_form
+
+    with pytest.raises(UnknownFormError) as caught:
+        get_form(typed)
+    assert caught.value.suggestions[: len(first)] == first
