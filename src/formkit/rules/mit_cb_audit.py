@@ -25,7 +25,7 @@ from ..i18n import N_
 from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import A11, as_date, blank, last_day_for_act, obj
+from .mit_common import A11, as_date, blank, last_day_for_act, obj, record_year
 from .periods import Deadline, day_text, deadline, validity_end
 
 PLAN = "mit/annex-16-app-01-annual-plan-cb"
@@ -64,13 +64,6 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _year(value: Any) -> int | None:
-    """A ROC year of the record (114) as its Gregorian year (2025)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8000:
-        return None
-    return value + ROC_OFFSET
 
 
 def plan_due(year: int, ctx: Context) -> Deadline:
@@ -190,7 +183,7 @@ def summary_values(summary: dict[str, Any], case: Case) -> dict[str, Any]:
 @deriver(PLAN, owns={"/due_date": "MIT-R60"})
 def derive_plan(rec: dict[str, Any], ctx: Context) -> None:
     """送本署備查期限: January 15 of the plan's year, rolled past rest days."""
-    year = _year(rec.get("year"))
+    year = record_year(rec.get("year"))
     if year is None:
         rec.pop("due_date", None)
     else:
@@ -213,7 +206,7 @@ def _ratio(ctx: Context) -> float | None:
 def check_plan(rec: dict[str, Any], ctx: Context) -> Iterator[Finding]:
     """The plan is sent by January 15, covers CBs certifying for three months, and samples
     each at least once (at the approved ratio when it is given)."""
-    year = _year(rec.get("year"))
+    year = record_year(rec.get("year"))
     submitted = as_date(rec.get("submitted_date"))
     due = plan_due(year, ctx) if year is not None else None
     if due is not None and submitted is not None:

@@ -22,7 +22,7 @@ from ..findings import Finding
 from ..i18n import N_, Localised
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import as_date, obj
+from .mit_common import as_date, obj, record_year
 
 SELF_PRINT = "mit/annex-16-app-02b-cb-selfprint-promo-audit"
 TRACKING = "mit/annex-16-app-02c-cb-tracking-audit"
@@ -88,17 +88,6 @@ def check_fee_audit_applies(rec: dict[str, Any], ctx: Context) -> Iterator[Findi
 # -- X-14: the 02c against the CB's own annual summary ---------------------------------------
 
 
-def _year(value: Any) -> int | None:
-    """A summary's year: a Western year, or an ROC year (below 1911), as a number or text."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or value <= 0:
-        return None
-    return value + _ROC_OFFSET if value < _ROC_OFFSET else value
-
-
 def _same(a: Any, b: Any) -> bool:
     return "".join(str(a or "").split()) == "".join(str(b or "").split())
 
@@ -115,7 +104,7 @@ def _summaries_for(case: Case, audit: dict[str, Any], ctx: Context) -> list[Case
     match_industry = ctx.option("match_industry", True, rule="X-14") is not False
     found = []
     for doc in case.all(SUMMARY):
-        if _year(doc.data.get("year")) != day.year:
+        if record_year(doc.data.get("year")) != day.year:
             continue
         if match_industry and not _same(doc.data.get("industry"), audit.get("industry")):
             continue

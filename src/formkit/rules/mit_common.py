@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ..dates import iso_date
+from ..dates import ROC_OFFSET, iso_date
 from ..i18n import label
 from . import Context
 from .periods import Deadline, deadline
@@ -95,6 +95,17 @@ def moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return found if found.tzinfo is not None else None
+
+
+def record_year(value: Any) -> int | None:
+    """A record's 年度 as a Gregorian year: an ROC year (113) or a Western one (2024), as a
+    number or digits; None for anything else or past 9999."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    year = value + ROC_OFFSET if value < ROC_OFFSET else value
+    return year if year <= 9999 else None
 
 
 def same_name(a: Any, b: Any) -> bool:

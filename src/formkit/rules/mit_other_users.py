@@ -25,7 +25,7 @@ from ..i18n import N_, Localised
 from ..labels import choice, name_of
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import as_date, blank, count, last_day_for_act, obj
+from .mit_common import as_date, blank, count, last_day_for_act, obj, record_year
 from .periods import Deadline, deadline
 
 PLAN = "mit/annex-17-app-01-annual-plan-other-users"
@@ -49,10 +49,7 @@ def year_param(year: int) -> Localised:
 
 def gregorian_year(rec: dict[str, Any]) -> int | None:
     """The record's ``year`` (ROC) as a Gregorian year."""
-    year = rec.get("year")
-    if isinstance(year, int) and not isinstance(year, bool) and 1 <= year <= 999:
-        return year + ROC_OFFSET
-    return None
+    return record_year(rec.get("year"))
 
 
 def _name(value: Any) -> str:

@@ -23,7 +23,7 @@ from ..findings import Finding
 from ..i18n import N_, Localised
 from ..pointers import pointer
 from . import Case, CaseDoc, Context, case_rule, deriver, rule
-from .mit_common import as_date, blank, count, last_day_for_act, obj
+from .mit_common import as_date, blank, count, last_day_for_act, obj, record_year
 from .periods import validity_end
 
 REGULAR = "mit/annex-15-app-06a-annual-summary-regular"
@@ -73,9 +73,8 @@ def _day(value: Any) -> date | None:
 
 def roc_year(value: Any) -> int | None:
     """A 年度 as a ROC year: 113 stays 113, 2024 becomes 113."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        return None
-    return value - _ROC_OFFSET if value > _ROC_OFFSET else value
+    year = record_year(value)
+    return year - _ROC_OFFSET if year is not None else None
 
 
 def _industry(value: Any) -> str:
